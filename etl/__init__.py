@@ -1,0 +1,1 @@
+"""VocDash ETL: curated CSVs ► decode ► validate ► load (atomically) ► DuckDB warehouse."""

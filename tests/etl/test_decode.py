@@ -1,0 +1,49 @@
+import pytest
+
+from etl.decode import DecodeError, decode_bytes
+
+TEXT = "institution_id,name_zh\ndalian_vtc,大连职业技术学院\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "utf-8-sig"),
+        (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("gbk"), "gb18030"),
+        (TEXT.encode("gb18030"), "gb18030"),
+    ],
+    ids=["utf-8", "utf-8 with BOM", "gbk", "gb18030"],
+)
+def test_decodes_what_excel_and_wps_save(raw, encoding):
+    text, used = decode_bytes(raw, "institutions.csv")
+    assert text == TEXT
+    assert used == encoding
+
+
+def test_utf8_is_tried_before_gb18030():
+    # These UTF-8 bytes also decode as GB18030, into the wrong characters.
+    raw = "就业".encode("utf-8")
+    assert raw.decode("gb18030") != "就业"
+    assert decode_bytes(raw, "x.csv") == ("就业", "utf-8-sig")
+
+
+def test_bom_is_not_part_of_the_first_column_name():
+    text, _ = decode_bytes(b"\xef\xbb\xbfinstitution_id\n", "x.csv")
+    assert text.startswith("institution_id")
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (TEXT.encode("utf-16"), "UTF-16"),
+        (TEXT.encode("utf-16-le"), "NUL bytes"),
+        (b"\x81\x20\xff\xfe\xfd", "neither UTF-8 nor GB18030"),
+    ],
+    ids=["utf-16 with BOM", "utf-16 without BOM", "binary"],
+)
+def test_rejects_other_encodings_by_name(raw, reason):
+    with pytest.raises(DecodeError) as error:
+        decode_bytes(raw, "observations.csv")
+    assert str(error.value).startswith("observations.csv: ")
+    assert reason in str(error.value)

@@ -1,0 +1,244 @@
+"""One broken copy of the curated data per rule; each must be named as file:line: column."""
+from __future__ import annotations
+
+import pytest
+
+from etl.problems import DataError
+from etl.validate import validate_dir
+from tests.conftest import append_row, edit_row, read_rows, write_rows
+
+
+def problems(data_dir) -> list[str]:
+    with pytest.raises(DataError) as error:
+        validate_dir(data_dir)
+    return [str(problem) for problem in error.value.problems]
+
+
+def test_the_curated_data_are_valid(data_dir):
+    dataset = validate_dir(data_dir)
+    assert dataset.row_counts()["observations"] > 150
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("abc", '"abc" is not a number'),
+        ("96.08%", '"96.08%" must be a plain number: leave out "%"'),
+        ("1,000", '"1,000" must be a plain number: leave out the thousands separator'),
+        ("约400", '"约400" must be a plain number: put 约/近/多/余/以上 in the qualifier column'),
+        ("９６", '"９６" is written with full-width digits'),
+        ("-5", '"-5" must not be negative'),
+        ("", "is blank; this column is required"),
+    ],
+)
+def test_value_must_be_a_non_negative_number(data_dir, value, reason):
+    line = edit_row(data_dir / "observations.csv", 3, value=value)
+    found = problems(data_dir)
+    assert len(found) == 1
+    assert found[0].startswith(f"observations.csv:{line}: value: {reason}")
+
+
+def test_percent_over_100(data_dir):
+    _, rows = read_rows(data_dir / "observations.csv")
+    index = next(i for i, row in enumerate(rows) if row["indicator_id"] == "emp_destination_rate")
+    line = edit_row(data_dir / "observations.csv", index, value="196.08")
+    assert problems(data_dir) == [
+        f"observations.csv:{line}: value: 196.08 is over 100, but emp_destination_rate is a percent"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("observations", "qualifier", "roughly"),
+        ("observations", "kind", "plan"),
+        ("observations", "period_type", "school_year"),
+        ("awards", "level", "city"),
+        ("awards", "grade", "platinum"),
+        ("awards", "recipient", "team"),
+        ("institutions", "type", "university"),
+        ("indicators", "theme", "sports"),
+        ("indicators", "unit", "percentage"),
+        ("sources", "kind", "report"),
+    ],
+)
+def test_unknown_vocabulary(data_dir, table, column, value):
+    line = edit_row(data_dir / f"{table}.csv", 1, **{column: value})
+    found = problems(data_dir)
+    assert len(found) == 1
+    assert found[0].startswith(f'{table}.csv:{line}: {column}: unknown value "{value}"; use one of: ')
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "parent"),
+    [
+        ("observations", "institution_id", "institutions"),
+        ("observations", "indicator_id", "indicators"),
+        ("observations", "source_id", "sources"),
+        ("awards", "institution_id", "institutions"),
+        ("awards", "source_id", "sources"),
+        ("sources", "institution_id", "institutions"),
+    ],
+)
+def test_unknown_ids(data_dir, table, column, parent):
+    line = edit_row(data_dir / f"{table}.csv", 0, **{column: "no_such_id"})
+    found = problems(data_dir)
+    assert f'{table}.csv:{line}: {column}: unknown {column.removesuffix("_id")} "no_such_id": not in {parent}.csv' in found
+
+
+def test_source_of_another_institution(data_dir):
+    line = edit_row(data_dir / "observations.csv", 0, source_id="ningbo_2021_summary")
+    assert problems(data_dir) == [
+        f'observations.csv:{line}: source_id: source "ningbo_2021_summary" belongs to institution '
+        f'"ningbo_tc2", not "dalian_vtc"'
+    ]
+
+
+def test_duplicate_observation_key(data_dir):
+    _, rows = read_rows(data_dir / "observations.csv")
+    line = append_row(data_dir / "observations.csv", **{**rows[4], "value": "11"})
+    found = problems(data_dir)
+    assert len(found) == 1
+    assert found[0].startswith(f"observations.csv:{line}: institution_id+indicator_id+period+period_type+kind+source_id: duplicate key")
+    assert found[0].endswith("first on line 6")
+
+
+def test_duplicate_institution_id(data_dir):
+    _, rows = read_rows(data_dir / "institutions.csv")
+    line = append_row(data_dir / "institutions.csv", **{**rows[0], "name_zh": "重复"})
+    assert problems(data_dir) == [
+        f"institutions.csv:{line}: institution_id: duplicate key (institution_id=dalian_vtc); first on line 2"
+    ]
+
+
+def test_duplicate_award_row(data_dir):
+    _, rows = read_rows(data_dir / "awards.csv")
+    line = append_row(data_dir / "awards.csv", **rows[0])
+    assert any(p.startswith(f"awards.csv:{line}: ") and "duplicate key" in p for p in problems(data_dir))
+
+
+def test_missing_column(data_dir):
+    header, rows = read_rows(data_dir / "observations.csv")
+    header.remove("qualifier")
+    write_rows(data_dir / "observations.csv", header, rows)
+    assert problems(data_dir) == ["observations.csv:1: qualifier: missing column"]
+
+
+def test_optional_column_may_be_left_out(data_dir):
+    header, rows = read_rows(data_dir / "observations.csv")
+    header.remove("notes")
+    write_rows(data_dir / "observations.csv", header, rows)
+    assert validate_dir(data_dir).frames["observations"]["notes"].isna().all()
+
+
+def test_unknown_column(data_dir):
+    header, rows = read_rows(data_dir / "awards.csv")
+    write_rows(data_dir / "awards.csv", [*header, "qualifer"], rows)
+    found = problems(data_dir)
+    assert found[0].startswith("awards.csv:1: qualifer: unknown column; the columns are: institution_id, ")
+
+
+def test_empty_file(data_dir):
+    (data_dir / "awards.csv").write_bytes(b"")
+    assert problems(data_dir) == ["awards.csv: file is empty: it needs at least a header line"]
+
+
+def test_missing_file(data_dir):
+    (data_dir / "sources.csv").unlink()
+    found = problems(data_dir)
+    assert "sources.csv: file is missing" in found
+
+
+def test_file_in_neither_encoding_is_rejected_by_name(data_dir):
+    (data_dir / "indicators.csv").write_bytes("indicator_id\n".encode("utf-16"))
+    found = problems(data_dir)
+    assert found[0].startswith("indicators.csv: file is UTF-16")
+
+
+def test_gbk_file_from_wps_is_read(data_dir):
+    header, rows = read_rows(data_dir / "institutions.csv")
+    write_rows(data_dir / "institutions.csv", header, rows, encoding="gbk")
+    dataset = validate_dir(data_dir)
+    assert "大连职业技术学院" in dataset.frames["institutions"]["name_zh"].tolist()
+    assert dataset.encodings["institutions"] == "gb18030"
+
+
+def test_excel_booleans_in_capitals_are_read(data_dir):
+    edit_row(data_dir / "indicators.csv", 0, higher_is_better="TRUE")
+    assert bool(validate_dir(data_dir).frames["indicators"]["higher_is_better"].iloc[0]) is True
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("period", "21", '"21" is not a year'),
+        ("period", "2021.0", '"2021.0" is not a year'),
+        ("period_end", "2019", "2019 is before period 2021"),
+    ],
+)
+def test_periods(data_dir, column, value, reason):
+    line = edit_row(data_dir / "observations.csv", 0, **{column: value})
+    assert problems(data_dir) == [f"observations.csv:{line}: {column}: {reason}" + ("" if column == "period_end" else " (1949-2100, four digits)")]
+
+
+def test_published_must_be_an_iso_date(data_dir):
+    line = edit_row(data_dir / "sources.csv", 4, published="2022/2/24")
+    assert problems(data_dir) == [f'sources.csv:{line}: published: "2022/2/24" is not a date; write YYYY-MM-DD']
+
+
+def test_id_must_be_a_slug(data_dir):
+    _, rows = read_rows(data_dir / "institutions.csv")
+    line = append_row(data_dir / "institutions.csv", **{**rows[0], "institution_id": "大连"})
+    assert problems(data_dir) == [
+        f'institutions.csv:{line}: institution_id: "大连" is not an id: use lowercase ASCII letters, digits, "_" or "-"'
+    ]
+
+
+def test_award_count_of_zero_is_refused(data_dir):
+    line = edit_row(data_dir / "awards.csv", 0, count="0")
+    assert problems(data_dir) == [
+        f"awards.csv:{line}: count: is 0; leave out awards the report does not give (missing is not zero)"
+    ]
+
+
+def test_award_count_must_be_whole(data_dir):
+    line = edit_row(data_dir / "awards.csv", 0, count="1.5")
+    assert problems(data_dir) == [f'awards.csv:{line}: count: "1.5" is not a whole number']
+
+
+def test_overlong_cell(data_dir):
+    line = edit_row(data_dir / "observations.csv", 0, evidence="证" * 2001)
+    assert problems(data_dir) == [f"observations.csv:{line}: evidence: is 2001 characters long; the limit is 2000"]
+
+
+def test_every_problem_is_reported_not_just_the_first(data_dir):
+    obs = data_dir / "observations.csv"
+    lines = [
+        edit_row(obs, 2, value="n/a"),
+        edit_row(obs, 10, qualifier="about"),
+        edit_row(obs, 20, indicator_id="nope"),
+    ]
+    award_line = edit_row(data_dir / "awards.csv", 5, level="galactic")
+    header, rows = read_rows(data_dir / "sources.csv")
+    header.remove("title")
+    write_rows(data_dir / "sources.csv", header, rows)
+    found = problems(data_dir)
+    where = {problem.split(": ", 1)[0] for problem in found}
+    assert where == {
+        "sources.csv:1",
+        *(f"observations.csv:{line}" for line in lines),
+        f"awards.csv:{award_line}",
+    }
+
+
+def test_line_numbers_count_comments_blank_lines_and_multiline_cells(data_dir):
+    obs = data_dir / "observations.csv"
+    text = obs.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, first, second = text[0], text[1], text[2]
+    # Line 2 a comment, line 3 blank, line 4 a row whose notes span two lines, line 6 a bad row.
+    multiline = first.rstrip("\n").rsplit(",", 1)[0] + ',"第一行\n第二行"\n'
+    bad = second.replace(",exact,", ",about,", 1)
+    obs.write_text(header + "# 示例行，跳过\n\n" + multiline + bad, encoding="utf-8")
+    assert problems(data_dir) == [
+        'observations.csv:6: qualifier: unknown value "about"; use one of: exact | approx | more_than | at_least'
+    ]
