@@ -1,0 +1,1 @@
+"""VocDash app code shared by the pages: data access, transforms, charts, labels."""

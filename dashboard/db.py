@@ -1,0 +1,95 @@
+"""Read-only access to the DuckDB warehouse.
+
+One connection per warehouse file version, cached with st.cache_resource and keyed by the
+file's stamp (modification time, inode, size), so a rebuilt warehouse is picked up on the
+next rerun. Every query runs on its own cursor: DuckDB 2.0 refuses one connection shared
+between Streamlit's session threads.
+
+The file is ATTACHed to a fresh in-memory instance rather than opened with
+duckdb.connect(path): connect() reuses any instance of that path still open in this
+process, which after a rebuild would be the old, replaced file.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+DEFAULT_PATH = "data/warehouse.duckdb"
+REQUIRED_TABLES = ("institutions", "sources", "indicators", "observations", "awards")
+ALIAS = "wh"
+
+
+class WarehouseRef(NamedTuple):
+    """Which warehouse file, and which version of it."""
+
+    path: str
+    stamp: tuple[int, int, int]
+
+
+class WarehouseUnavailable(Exception):
+    def __init__(self, kind: str, path: str, detail: str = ""):
+        self.kind = kind  # "missing" or "broken"
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{kind}: {path} {detail}".strip())
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("VOCDASH_DB") or DEFAULT_PATH)
+
+
+def current_ref(path: Path | None = None) -> WarehouseRef:
+    path = Path(path or warehouse_path())
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise WarehouseUnavailable("missing", str(path)) from None
+    except OSError as error:
+        raise WarehouseUnavailable("broken", str(path), error.strerror or str(error)) from None
+    return WarehouseRef(str(path.resolve()), (info.st_mtime_ns, info.st_ino, info.st_size))
+
+
+def open_connection(ref: WarehouseRef) -> duckdb.DuckDBPyConnection:
+    """A read-only view of the warehouse at ref, with file access outside it switched off."""
+    con = duckdb.connect(":memory:")
+    try:
+        escaped = ref.path.replace("'", "''")
+        con.execute(f"ATTACH '{escaped}' AS {ALIAS} (READ_ONLY)")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        found = {
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [ALIAS]
+            ).fetchall()
+        }
+    except duckdb.Error as error:
+        con.close()
+        raise WarehouseUnavailable("broken", ref.path, str(error).splitlines()[0]) from None
+    missing = [name for name in REQUIRED_TABLES if name not in found]
+    if missing:
+        con.close()
+        raise WarehouseUnavailable("broken", ref.path, f"tables missing: {', '.join(missing)}")
+    return con
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _cached_connection(ref: WarehouseRef) -> duckdb.DuckDBPyConnection:
+    return open_connection(ref)
+
+
+def query(ref: WarehouseRef, sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run one parameterised query on its own cursor; return a DataFrame."""
+    cursor = _cached_connection(ref).cursor()
+    try:
+        cursor.execute(f"USE {ALIAS}")
+        return cursor.execute(sql, params or []).df()
+    except duckdb.IOException as error:
+        raise WarehouseUnavailable("broken", ref.path, str(error).splitlines()[0]) from None
+    finally:
+        cursor.close()

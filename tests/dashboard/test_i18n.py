@@ -1,0 +1,63 @@
+import pytest
+
+from dashboard import i18n
+from etl import spec
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "values"),
+    [
+        ("theme", spec.THEMES),
+        ("type", spec.INSTITUTION_TYPES),
+        ("unit", spec.UNITS),
+        ("qualifier", spec.QUALIFIERS),
+        ("kind", spec.OBSERVATION_KINDS),
+        ("period_type", spec.PERIOD_TYPES),
+        ("level", spec.LEVELS),
+        ("grade", spec.GRADES),
+        ("recipient", spec.RECIPIENTS),
+        ("award_unit", spec.AWARD_UNITS),
+        ("source_kind", spec.SOURCE_KINDS),
+    ],
+)
+def test_every_vocabulary_value_has_both_labels(vocabulary, values):
+    for value in values:
+        zh, en = i18n.VOCAB[vocabulary][value]
+        assert zh and en and zh != value
+
+
+def test_every_text_has_chinese_and_english():
+    for key, (zh, en) in i18n.TEXT.items():
+        assert zh.strip() and en.strip(), key
+    assert i18n.t("not_reported", "zh") == "未报告"
+    assert i18n.t("not_reported", "en") == "not reported"
+    assert i18n.t("rows_shown", "zh", n=3) == "共 3 行"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "lang", "shown"),
+    [
+        (96.08, "percent", "exact", "zh", "96.08%"),
+        (400, "persons", "approx", "zh", "≈400人"),
+        (1400, "persons", "more_than", "zh", ">1,400人"),
+        (7, "ratio", "at_least", "zh", "≥7:1"),
+        (4593.69, "yuan_10k", "exact", "en", "4,593.69 10k yuan"),
+        (80.2, "percent", "exact", "en", "80.2%"),
+    ],
+)
+def test_values_carry_their_mark(value, unit, qualifier, lang, shown):
+    assert i18n.format_value(value, unit, qualifier, lang) == shown
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        ((2021, None, "calendar_year"), "2021年", "2021"),
+        ((2021, None, "academic_year"), "2021学年", "AY 2021–22"),
+        ((2020, 2021, "calendar_year"), "2020–2021", "2020–2021"),
+        ((2021, float("nan"), "calendar_year"), "2021年", "2021"),
+    ],
+)
+def test_period_labels(args, zh, en):
+    assert i18n.period_label(*args, "zh") == zh
+    assert i18n.period_label(*args, "en") == en
