@@ -1,0 +1,275 @@
+"""Pure transforms of query results: DataFrames in, DataFrames out, no Streamlit."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .i18n import format_value, name_column, period_label, t, v
+
+THEMES = ("employment", "training", "competition", "party_building", "other")
+
+
+def institution_name(frame: pd.DataFrame, lang: str) -> pd.Series:
+    return frame["institution_en" if lang == "en" else "institution_zh"]
+
+
+def describe(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Add the labels people read: names, formatted value with its mark, period, source."""
+    out = obs.copy()
+    if out.empty:
+        for column in ("institution", "indicator", "value_text", "period_text", "qualifier_text", "kind_text", "unit_text", "source", "source_short"):
+            out[column] = pd.Series(dtype="string")
+        return out
+    out["institution"] = institution_name(out, lang)
+    out["indicator"] = out["indicator_en" if lang == "en" else "indicator_zh"]
+    out["value_text"] = [
+        format_value(value, unit, qualifier, lang)
+        for value, unit, qualifier in zip(out["value"], out["unit"], out["qualifier"])
+    ]
+    out["period_text"] = [
+        period_label(period, end, kind, lang)
+        for period, end, kind in zip(out["period"], out["period_end"], out["period_type"])
+    ]
+    out["qualifier_text"] = [v("qualifier", q, lang) for q in out["qualifier"]]
+    out["kind_text"] = [v("kind", k, lang) for k in out["kind"]]
+    out["unit_text"] = [v("unit", u, lang) for u in out["unit"]]
+    title = out["source_title_en"].fillna(out["source_title"]) if lang == "en" else out["source_title"]
+    out["source"] = title
+    out["source_short"] = [
+        short_title(title_text, name) for title_text, name in zip(title, out["institution_zh"])
+    ]
+    return out
+
+
+def short_title(title: str, institution_zh: str, limit: int = 24) -> str:
+    """A source title without the institution's name in front, cut to fit a table cell."""
+    text = str(title)
+    if institution_zh and text.startswith(institution_zh):
+        # Also drop a second name in brackets: 大连职业技术学院（大连开放大学）…
+        text = re.sub(r"^\s*[（(][^）)]*[）)]", "", text[len(institution_zh):]).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def tidy_table(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table users read and download: labelled columns, ids kept for machines."""
+    shown = describe(obs, lang)
+    columns = {
+        "institution": t("institution", lang),
+        "theme_text": t("theme", lang),
+        "indicator": t("indicator", lang),
+        "period_text": t("period", lang),
+        "value": t("value", lang),
+        "unit_text": t("unit", lang),
+        "qualifier_text": t("qualifier", lang),
+        "kind_text": t("kind", lang),
+        "value_text": t("value", lang) + ("（含标记）" if lang == "zh" else " (marked)"),
+        "source": t("source", lang),
+        "evidence": t("evidence", lang),
+        "notes": t("notes", lang),
+        "institution_id": "institution_id",
+        "indicator_id": "indicator_id",
+        "source_id": "source_id",
+        "period": "period",
+        "period_type": "period_type",
+        "qualifier": "qualifier",
+        "kind": "kind",
+    }
+    shown["theme_text"] = [v("theme", theme, lang) for theme in shown["theme"]] if len(shown) else []
+    return shown[list(columns)].rename(columns=columns).reset_index(drop=True)
+
+
+# --- overview --------------------------------------------------------------------------
+
+def completeness(obs: pd.DataFrame, indicators: pd.DataFrame, scope: pd.DataFrame) -> pd.DataFrame:
+    """Institution × indicator status: exact, approx (incl. more than / at least), target, missing.
+
+    An institution with an actual exact figure in the period is 'exact'; with only
+    approximate actual figures 'approx'; with only targets 'target'; else 'missing'.
+    """
+    grid = pd.MultiIndex.from_product(
+        [scope["institution_id"], indicators["indicator_id"]], names=["institution_id", "indicator_id"]
+    ).to_frame(index=False)
+    if obs.empty:
+        grid["status"] = "missing"
+        return grid
+    actual = obs[obs["kind"] == "actual"]
+    exact = set(zip(actual.loc[actual["qualifier"] == "exact", "institution_id"], actual.loc[actual["qualifier"] == "exact", "indicator_id"]))
+    approx = set(zip(actual["institution_id"], actual["indicator_id"])) - exact
+    target = set(zip(obs.loc[obs["kind"] == "target", "institution_id"], obs.loc[obs["kind"] == "target", "indicator_id"])) - exact - approx
+    keys = list(zip(grid["institution_id"], grid["indicator_id"]))
+    grid["status"] = [
+        "exact" if key in exact else "approx" if key in approx else "target" if key in target else "missing"
+        for key in keys
+    ]
+    return grid
+
+
+# Headline indicators on the overview, in the order shown.
+HEADLINE_INDICATORS = (
+    "oth_graduates",
+    "emp_destination_rate",
+    "emp_initial_rate",
+    "trn_social_training_person_times",
+    "pb_central_group_sessions",
+    "pb_history_lectures",
+)
+
+
+def latest(obs: pd.DataFrame) -> pd.DataFrame:
+    """Per institution and indicator, the latest actual figure, or the latest target when
+    there is no actual one."""
+    if obs.empty:
+        return obs
+    ranked = obs.assign(_actual=obs["kind"].eq("actual")).sort_values(
+        ["institution_id", "indicator_id", "_actual", "period"], ascending=[True, True, False, False]
+    )
+    return ranked.drop_duplicates(["institution_id", "indicator_id"]).drop(columns="_actual")
+
+
+def headline_table(obs: pd.DataFrame, awards: pd.DataFrame, scope: pd.DataFrame, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per institution: its latest headline figures ('not reported' where missing)
+    and its counted awards at national level or above."""
+    chosen = latest(obs[obs["indicator_id"].isin(HEADLINE_INDICATORS)])
+    names = indicators.set_index("indicator_id")[name_column(lang)]
+    missing = t("not_reported", lang)
+    rows = []
+    counted = counted_awards(awards)
+    for _, institution in scope.iterrows():
+        row = {t("institution", lang): institution[name_column(lang)]}
+        mine = chosen[chosen["institution_id"] == institution["institution_id"]]
+        for indicator_id in HEADLINE_INDICATORS:
+            hit = mine[mine["indicator_id"] == indicator_id]
+            if hit.empty:
+                row[names.get(indicator_id, indicator_id)] = missing
+            else:
+                figure = hit.iloc[0]
+                text = format_value(figure["value"], figure["unit"], figure["qualifier"], lang)
+                suffix = period_label(figure["period"], figure["period_end"], figure["period_type"], lang)
+                if figure["kind"] == "target":
+                    suffix += "，" + v("kind", "target", lang) if lang == "zh" else ", target"
+                row[names.get(indicator_id, indicator_id)] = f"{text}（{suffix}）" if lang == "zh" else f"{text} ({suffix})"
+        national = counted[(counted["institution_id"] == institution["institution_id"]) & counted["level"].isin(["international", "national"])]
+        label = "国家级及以上获奖" if lang == "zh" else "National+ awards"
+        if national.empty:
+            row[label] = missing
+        else:
+            parts = [
+                f"{int(total)}{v('award_unit', unit, lang)}" if lang == "zh" else f"{int(total)} {v('award_unit', unit, lang)}"
+                for unit, total in national.groupby("unit")["count"].sum().items()
+            ]
+            row[label] = " + ".join(parts)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --- awards ----------------------------------------------------------------------------
+
+TIER_OF_GRADE = {
+    "gold": "tier1", "first": "tier1",
+    "silver": "tier2", "second": "tier2",
+    "bronze": "tier3", "third": "tier3",
+    "excellent": "excellent",
+    "other": "other",
+}
+TIERS = ("tier1", "tier2", "tier3", "excellent", "other")
+LEVELS = ("international", "national", "provincial", "municipal", "school")
+DEFAULT_LEVEL_WEIGHTS = {"international": 10.0, "national": 5.0, "provincial": 3.0, "municipal": 1.5, "school": 0.5}
+DEFAULT_TIER_WEIGHTS = {"tier1": 3.0, "tier2": 2.0, "tier3": 1.0, "excellent": 0.5, "other": 1.0}
+_TOTAL_KEY = ["institution_id", "source_id", "period", "level", "recipient"]
+
+
+def counted_awards(awards: pd.DataFrame) -> pd.DataFrame:
+    """The award rows to count: a report's total replaces its itemised rows of the same
+    source, period, level and recipient, so nothing is counted twice."""
+    if awards.empty:
+        return awards.assign(tier=pd.Series(dtype="string"))
+    is_total = awards["is_total"].astype(bool)
+    totals = set(map(tuple, awards.loc[is_total, _TOTAL_KEY].to_numpy().tolist()))
+    covered = pd.Series(
+        [tuple(key) in totals for key in awards[_TOTAL_KEY].to_numpy().tolist()], index=awards.index
+    )
+    kept = awards[is_total | ~covered].copy()
+    kept["tier"] = kept["grade"].map(TIER_OF_GRADE)
+    return kept
+
+
+def award_scores(
+    awards: pd.DataFrame,
+    scope: pd.DataFrame,
+    level_weights: dict[str, float] | None = None,
+    tier_weights: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """Σ count × level weight × tier weight per institution. Institutions with no award
+    rows get no score (NaN): not reported is not zero."""
+    level_weights = {**DEFAULT_LEVEL_WEIGHTS, **(level_weights or {})}
+    tier_weights = {**DEFAULT_TIER_WEIGHTS, **(tier_weights or {})}
+    counted = counted_awards(awards)
+    out = scope[["institution_id"]].copy()
+    if counted.empty:
+        out["score"] = float("nan")
+        out["award_rows"] = 0
+        return out
+    points = counted["count"] * counted["level"].map(level_weights) * counted["tier"].map(tier_weights)
+    per = counted.assign(points=points).groupby("institution_id").agg(score=("points", "sum"), award_rows=("count", "size"))
+    out = out.merge(per, on="institution_id", how="left")
+    out["award_rows"] = out["award_rows"].fillna(0).astype(int)
+    return out
+
+
+# --- compare ---------------------------------------------------------------------------
+
+def shared_indicators(obs: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
+    """Latest figures of the indicators reported by at least two chosen institutions."""
+    mine = latest(obs[obs["institution_id"].isin(chosen)])
+    reporters = mine.groupby("indicator_id")["institution_id"].nunique()
+    shared = reporters[reporters >= 2].index
+    return mine[mine["indicator_id"].isin(shared)]
+
+
+def compare_table(obs: pd.DataFrame, chosen: list[str], scope: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Indicator rows × institution columns; each cell: value, period, qualifier, source."""
+    shared = describe(shared_indicators(obs, chosen), lang)
+    names = scope.set_index("institution_id")[name_column(lang)]
+    missing = t("not_reported", lang)
+    rows = []
+    for indicator_id, group in shared.groupby("indicator_id", sort=False):
+        first = group.iloc[0]
+        row = {t("theme", lang): v("theme", first["theme"], lang), t("indicator", lang): first["indicator"], t("unit", lang): first["unit_text"]}
+        for institution_id in chosen:
+            hit = group[group["institution_id"] == institution_id]
+            if hit.empty:
+                row[names.get(institution_id, institution_id)] = missing
+            else:
+                figure = hit.iloc[0]
+                kind = "" if figure["kind"] == "actual" else (f"，{figure['kind_text']}" if lang == "zh" else f", {figure['kind_text']}")
+                if lang == "zh":
+                    cell = f"{figure['value_text']}（{figure['period_text']}，{figure['qualifier_text']}{kind}）· {figure['source_short']}"
+                else:
+                    cell = f"{figure['value_text']} ({figure['period_text']}, {figure['qualifier_text']}{kind}) · {figure['source_short']}"
+                row[names.get(institution_id, institution_id)] = cell
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def normalised(obs: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
+    """For comparable indicators shared by two or more chosen institutions: each latest
+    value scaled so the best among the chosen is 1 (for lower-is-better, best is the
+    smallest). Rows only for institutions that reported; missing stays missing."""
+    shared = shared_indicators(obs, chosen)
+    shared = shared[shared["comparable"].astype(bool)]
+    if shared.empty:
+        return shared.assign(scaled=pd.Series(dtype=float))
+    parts = []
+    for _, group in shared.groupby("indicator_id", sort=False):
+        values = group["value"].astype(float)
+        direction = group["higher_is_better"].iloc[0]
+        lower_better = pd.notna(direction) and not bool(direction)
+        if lower_better:
+            best = values.min()
+            scaled = best / values.where(values > 0)
+        else:
+            best = values.max()
+            scaled = values / best if best else values * 0
+        parts.append(group.assign(scaled=scaled.to_numpy()))
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,126 @@
+"""Figure builders, tested directly: AppTest's plotly element is untyped."""
+import pandas as pd
+import pytest
+
+from dashboard import charts, queries, transforms
+from dashboard.filters import Filters
+
+
+@pytest.fixture(scope="module")
+def setup(ref):
+    everything = Filters()
+    indicators = queries.indicators(ref).set_index("indicator_id")
+    scope = queries.institutions_in_scope(ref, everything)
+    return {
+        "obs": queries.observations(ref, everything),
+        "awards": queries.awards(ref, everything),
+        "indicators": indicators,
+        "scope": scope,
+        "colours": charts.institution_colours(scope["institution_id"]),
+    }
+
+
+def bars_for(setup, indicator_id, lang="zh"):
+    indicator = setup["indicators"].loc[indicator_id].copy()
+    indicator["indicator_id"] = indicator_id
+    described = transforms.describe(setup["obs"], lang)
+    return charts.indicator_bars(described, indicator, setup["scope"], lang, setup["colours"])
+
+
+def test_indicator_bars_values_and_not_reported(setup):
+    fig = bars_for(setup, "emp_destination_rate")
+    kinds = {trace.type for trace in fig.data}
+    assert kinds == {"bar", "scatter"}
+    bar = next(trace for trace in fig.data if trace.type == "bar")
+    assert list(bar.x) == [96.08] and list(bar.text) == ["96.08%"]
+    missing = next(trace for trace in fig.data if trace.type == "scatter")
+    assert len(missing.y) == 4 and set(missing.text) == {"未报告"}
+    assert list(missing.x) == [0, 0, 0, 0] and missing.mode == "text"  # a label, not a zero bar
+    assert fig.layout.title.text == "毕业去向落实率（%，2021年）"
+
+
+def test_hover_shows_value_unit_period_qualifier_and_source(setup):
+    bar = next(trace for trace in bars_for(setup, "emp_order_class_graduates").data if trace.type == "bar")
+    institution, value, unit, period, qualifier, kind, source = bar.customdata[0]
+    assert (value, unit, period, qualifier, kind) == ("≈400人", "人", "2021年", "约数", "实际")
+    assert source.startswith("大连职业技术学院")
+    for field in ("数值", "时期", "限定", "来源"):
+        assert field in bar.hovertemplate
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "label"),
+    [("emp_order_classes", "≈30个"), ("emp_hired_by_partners", ">1,400人"), ("emp_jobs_per_graduate", "≥7:1")],
+)
+def test_qualifier_marks_in_labels(setup, indicator_id, label):
+    bar = next(trace for trace in bars_for(setup, indicator_id).data if trace.type == "bar")
+    assert list(bar.text) == [label]
+
+
+def test_targets_are_drawn_hatched_and_named(setup):
+    fig = bars_for(setup, "pb_course_ideopolitics_courses_built")
+    actual, target = (trace for trace in fig.data if trace.type == "bar")
+    assert actual.name == "实际" and target.name == "目标"
+    assert list(actual.x) == [20] and list(target.x) == [40]
+    assert target.marker.pattern.shape == "/" and actual.marker.pattern.shape is None
+    assert target.text[0].startswith("目标")
+    assert any("目标" in category for category in target.y)
+
+
+def test_lower_is_better_is_said_in_the_title(setup):
+    fig = bars_for(setup, "pb_ideopolitical_assessment_rank")
+    assert "名次越小越好" in fig.layout.title.text
+    assert "2019–2020" in fig.layout.title.text
+
+
+def test_english_labels(setup):
+    fig = bars_for(setup, "emp_destination_rate", lang="en")
+    assert fig.layout.title.text == "Graduate destination rate (%, 2021)"
+    assert "not reported" in next(trace for trace in fig.data if trace.type == "scatter").text
+
+
+def test_png_export_is_3x_and_named_after_the_title():
+    config = charts.chart_config("毕业去向落实率（%，2021年）")
+    assert config["toImageButtonOptions"]["scale"] == 3
+    assert config["toImageButtonOptions"]["format"] == "png"
+    assert config["toImageButtonOptions"]["filename"] == "vocdash_毕业去向落实率_%_2021年"
+
+
+def test_colours_are_the_same_whatever_the_selection():
+    everyone = charts.institution_colours(["a", "b", "c"])
+    assert charts.institution_colours(["c", "a", "b"]) == everyone
+
+
+def test_award_stack_and_scores(setup):
+    counted = transforms.counted_awards(setup["awards"])
+    fig = charts.award_stack(counted[counted["unit"] == "items"], setup["scope"], "level", "zh", "t")
+    names = {trace.name for trace in fig.data if trace.type == "bar"}
+    assert names == {"国家级", "省级", "市级"}
+    provincial = next(trace for trace in fig.data if trace.name == "省级")
+    assert dict(zip(provincial.y, provincial.x))["大连职业技术学院"] == 110
+    assert "湖北开放大学" in next(trace for trace in fig.data if trace.type == "scatter").y
+    scores = transforms.award_scores(setup["awards"], setup["scope"])
+    fig = charts.score_bars(scores, setup["scope"], "zh", setup["colours"], "score")
+    bar = fig.data[0]
+    assert "湖北开放大学" not in bar.y and len(bar.y) == 4
+    assert list(fig.data[1].y) == ["湖北开放大学"]
+
+
+def test_completeness_heatmap_codes(setup):
+    indicators = setup["indicators"].reset_index()
+    on_theme = indicators[indicators["theme"] == "employment"]
+    grid = transforms.completeness(setup["obs"], on_theme, setup["scope"])
+    fig = charts.completeness_heatmap(grid, on_theme, setup["scope"], "zh", "t")
+    z = pd.DataFrame(fig.data[0].z, index=fig.data[0].y, columns=fig.data[0].x)
+    assert z.loc["毕业去向落实率", "大连职业技术学院"] == charts.STATUS_ORDER.index("exact")
+    assert (z["湖北开放大学"] == charts.STATUS_ORDER.index("missing")).all()
+
+
+def test_normalised_bars_leave_gaps(setup):
+    chosen = ["dalian_vtc", "tianjin_livtc", "jiaxing_vtc"]
+    norm = transforms.describe(transforms.normalised(setup["obs"], chosen), "zh")
+    picked = setup["scope"].set_index("institution_id").loc[chosen].reset_index()
+    fig = charts.normalised_bars(norm, picked, "zh", setup["colours"], "t")
+    assert len(fig.data) == 3
+    dalian = fig.data[0]
+    assert max(dalian.y) <= 1 and "企业兼职教师及技术专家数" not in list(dalian.x)  # Dalian did not report it

@@ -1,0 +1,99 @@
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import queries, transforms
+from dashboard.filters import Filters
+
+
+@pytest.fixture(scope="module")
+def data(ref):
+    everything = Filters()
+    return {
+        "obs": queries.observations(ref, everything),
+        "awards": queries.awards(ref, everything),
+        "scope": queries.institutions_in_scope(ref, everything),
+        "indicators": queries.indicators(ref),
+    }
+
+
+def test_completeness_statuses(data):
+    grid = transforms.completeness(data["obs"], data["indicators"], data["scope"]).set_index(["institution_id", "indicator_id"])["status"]
+    assert grid[("dalian_vtc", "emp_destination_rate")] == "exact"
+    assert grid[("dalian_vtc", "emp_order_class_graduates")] == "approx"  # 近400
+    assert grid[("tianjin_livtc", "emp_initial_rate_increase")] == "target"
+    assert grid[("hubei_ou", "emp_destination_rate")] == "missing"
+    assert (grid.xs("hubei_ou", level="institution_id") == "missing").all()
+
+
+def test_totals_replace_their_items_when_counting(data):
+    counted = transforms.counted_awards(data["awards"])
+    ningbo_national = counted[(counted["institution_id"] == "ningbo_tc2") & (counted["level"] == "national") & (counted["recipient"] == "student")]
+    assert list(ningbo_national["count"]) == [8]  # the total; its VR, BIM and WorldSkills items are inside it
+    dalian = counted[counted["institution_id"] == "dalian_vtc"]
+    assert sorted(dalian["count"]) == [11, 20, 29, 50]  # no total: every item counts
+    assert set(counted["tier"]) <= set(transforms.TIERS)
+
+
+def test_award_score_formula_and_missing_is_not_zero(data):
+    scores = transforms.award_scores(data["awards"], data["scope"]).set_index("institution_id")["score"]
+    # Dalian: provincial (3) × (11 gold × 3 + 20 silver × 2 + 29 bronze × 1 + 50 excellent × 0.5)
+    assert scores["dalian_vtc"] == pytest.approx(3 * (33 + 40 + 29 + 25))
+    assert math.isnan(scores["hubei_ou"])
+    doubled = transforms.award_scores(data["awards"], data["scope"], level_weights={"provincial": 6}).set_index("institution_id")["score"]
+    assert doubled["dalian_vtc"] == pytest.approx(2 * scores["dalian_vtc"])
+
+
+def test_headline_table_says_not_reported(data):
+    table = transforms.headline_table(data["obs"], data["awards"], data["scope"], data["indicators"], "zh")
+    hubei = table[table["院校"] == "湖北开放大学"].iloc[0]
+    assert set(hubei.drop("院校")) == {"未报告"}
+    dalian = table[table["院校"] == "大连职业技术学院"].iloc[0]
+    assert dalian["毕业去向落实率"] == "96.08%（2021年）"
+
+
+def test_compare_table_cells_carry_period_qualifier_and_source(data):
+    table = transforms.compare_table(data["obs"], ["dalian_vtc", "tianjin_livtc"], data["scope"], "zh")
+    row = table[table["指标"] == "社会培训人次"].iloc[0]
+    assert row["大连职业技术学院"] == "10,599人次（2021年，确数）· 领导班子2021年度工作总结"
+    assert row["天津轻工职业技术学院"].startswith("28,408人次（2020年，确数）")
+
+
+def test_normalised_scales_to_the_best_and_respects_direction():
+    obs = pd.DataFrame({
+        "institution_id": ["a", "b", "a", "b"],
+        "indicator_id": ["count", "count", "rank", "rank"],
+        "kind": ["actual"] * 4,
+        "period": [2021] * 4,
+        "value": [10.0, 5.0, 2.0, 8.0],
+        "comparable": [True] * 4,
+        "higher_is_better": pd.array([True, True, False, False], dtype="boolean"),
+    })
+    scaled = transforms.normalised(obs, ["a", "b"]).set_index(["indicator_id", "institution_id"])["scaled"]
+    assert scaled[("count", "a")] == 1 and scaled[("count", "b")] == 0.5
+    assert scaled[("rank", "a")] == 1 and scaled[("rank", "b")] == 0.25
+
+
+def test_normalised_leaves_out_incomparable_indicators():
+    obs = pd.DataFrame({
+        "institution_id": ["a", "b"], "indicator_id": ["x", "x"], "kind": ["actual"] * 2,
+        "period": [2021] * 2, "value": [1.0, 2.0], "comparable": [False, False],
+        "higher_is_better": pd.array([True, True], dtype="boolean"),
+    })
+    assert transforms.normalised(obs, ["a", "b"]).empty
+
+
+def test_latest_prefers_actual_then_the_newest(data):
+    tianjin = data["obs"][(data["obs"]["institution_id"] == "tianjin_livtc") & (data["obs"]["indicator_id"] == "pb_course_ideopolitics_courses_built")]
+    assert set(tianjin["kind"]) == {"actual", "target"}
+    assert transforms.latest(tianjin).iloc[0]["value"] == 20  # the 2020 result, not the 2021 target
+    rank = data["obs"][data["obs"]["indicator_id"] == "pb_ideopolitical_assessment_rank"]
+    assert transforms.latest(rank).iloc[0]["period"] == 2020
+
+
+def test_tidy_table_headers_follow_the_language(data):
+    zh = transforms.tidy_table(data["obs"].head(3), "zh")
+    en = transforms.tidy_table(data["obs"].head(3), "en")
+    assert "院校" in zh.columns and "Institution" in en.columns
+    assert "institution_id" in zh.columns and "evidence" not in zh.columns and "原文摘录" in zh.columns
