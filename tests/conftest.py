@@ -70,3 +70,46 @@ def curated_db(tmp_path_factory, curated_dataset) -> Path:
     path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     build(curated_dataset, path)
     return path
+
+
+def add_test_institutions(data_dir: Path, count: int) -> list[str]:
+    """Add `count` plainly-synthetic institutions, each with a source and two figures on
+    indicators the real colleges also report, so compare has six to choose from."""
+    from tests.conftest import append_row as _append
+
+    ids = []
+    for number in range(1, count + 1):
+        iid = f"test_college_{number}"
+        ids.append(iid)
+        _append(
+            data_dir / "institutions.csv", institution_id=iid, name_zh=f"测试学院{number}", name_en=f"Test College {number}",
+            type="higher_vocational", alt_name_zh="", alt_name_en="", secondary_type="", province="测试省",
+            province_en="Testland", city="测试市", city_en="Test City", is_synthetic="true",
+        )
+        source = f"{iid}_2021"
+        _append(
+            data_dir / "sources.csv", source_id=source, institution_id=iid, title=f"测试学院{number}2021年总结",
+            title_en="Test summary", kind="annual_summary", published="", period_label="2021年度",
+            period_label_en="2021", document="", url="", is_synthetic="true", notes="合成测试数据",
+        )
+        for indicator, value in (("pb_central_group_sessions", 8 + number), ("trn_social_training_person_times", 1000 * number)):
+            _append(
+                data_dir / "observations.csv", institution_id=iid, indicator_id=indicator, period="2021", period_end="",
+                period_type="calendar_year", value=str(value), qualifier="exact", kind="actual", source_id=source,
+                evidence="合成测试数据", notes="",
+            )
+    return ids
+
+
+@pytest.fixture(scope="session")
+def seven_college_db(tmp_path_factory) -> Path:
+    """The curated data plus two synthetic test colleges: seven institutions."""
+    from etl.validate import validate_dir
+    from etl.warehouse import build
+
+    directory = tmp_path_factory.mktemp("seven") / "curated"
+    shutil.copytree(CURATED, directory)
+    add_test_institutions(directory, 2)
+    path = directory.parent / "warehouse.duckdb"
+    build(validate_dir(directory), path)
+    return path

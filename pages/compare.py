@@ -1,0 +1,48 @@
+import streamlit as st
+
+from dashboard import charts, queries, transforms, ui
+from dashboard.i18n import t
+from dashboard.shell import context
+
+ctx = context()
+lang = ctx.lang
+ui.header(ctx, "page_compare", "compare_intro")
+if ctx.scope.empty:
+    st.info(t("no_match", lang))
+    st.stop()
+
+names = dict(zip(ctx.scope["institution_id"], ctx.scope["name_en" if lang == "en" else "name_zh"]))
+options = list(ctx.scope["institution_id"])
+if "compare" not in st.session_state:
+    from_url = [i for i in st.query_params.get_all("cmp") if i in names][:6]
+    st.session_state["compare"] = from_url or options[:2]
+st.session_state["compare"] = [i for i in st.session_state["compare"] if i in names]
+chosen = st.multiselect(
+    t("compare_pick", lang), options, key="compare", max_selections=6,
+    format_func=lambda value: names.get(value, value), persist_state="session",
+)
+st.query_params["cmp"] = chosen
+if len(chosen) < 2:
+    st.info(t("compare_need_two", lang))
+    st.stop()
+
+obs = queries.observations(ctx.ref, ctx.filters)
+picked = ctx.scope.set_index("institution_id").loc[chosen].reset_index()
+
+st.subheader(t("compare_shared", lang))
+st.caption(t("compare_shared_help", lang))
+table = transforms.compare_table(obs, chosen, ctx.scope, lang)
+if table.empty:
+    st.info(t("compare_none_shared", lang))
+else:
+    st.dataframe(table, hide_index=True, key="compare_table")
+
+st.subheader(t("compare_normalised", lang))
+st.caption(t("compare_normalised_help", lang) + " " + t("marks_legend", lang))
+norm = transforms.describe(transforms.normalised(obs, chosen), lang)
+if norm.empty:
+    st.info(t("compare_none_shared", lang))
+else:
+    span = f"{ctx.filters.period_from}–{ctx.filters.period_to}"
+    title = f"{t('compare_normalised', lang)}（{span}）" if lang == "zh" else f"{t('compare_normalised', lang)} ({span})"
+    ui.chart(charts.normalised_bars(norm, picked, lang, ctx.colours, title), "normalised")

@@ -1,0 +1,102 @@
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, queries, sections, transforms, ui
+from dashboard.i18n import t, v
+from dashboard.shell import context
+
+ctx = context()
+lang = ctx.lang
+ui.header(ctx, "page_competition", "competition_intro")
+if ctx.scope.empty:
+    st.info(t("no_match", lang))
+    st.stop()
+
+awards = queries.awards(ctx.ref, ctx.filters)
+counted = transforms.counted_awards(awards)
+units = [unit for unit in ("items", "person_times") if unit in set(counted["unit"])] or ["items"]
+unit = st.segmented_control(
+    t("award_unit", lang), units, default=units[0], key="award_unit", required=True,
+    format_func=lambda value: v("award_unit", value, lang), persist_state="session",
+)
+in_unit = counted[counted["unit"] == unit]
+unit_label = v("award_unit", unit, lang)
+span = f"{ctx.filters.period_from}–{ctx.filters.period_to}"
+
+left, right = st.columns(2)
+with left:
+    title = f"{t('awards_by_level', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_level', lang)} ({unit_label}, {span})"
+    ui.chart(charts.award_stack(in_unit, ctx.scope, "level", lang, title), "by_level")
+with right:
+    title = f"{t('awards_by_tier', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_tier', lang)} ({unit_label}, {span})"
+    ui.chart(charts.award_stack(in_unit, ctx.scope, "tier", lang, title), "by_tier")
+title = f"{t('awards_by_recipient', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_recipient', lang)} ({unit_label}, {span})"
+ui.chart(charts.award_stack(in_unit, ctx.scope, "recipient", lang, title), "by_recipient")
+
+st.subheader(t("award_score", lang))
+st.caption(t("award_score_formula", lang))
+
+
+def _restore_weights() -> None:
+    for level, weight in transforms.DEFAULT_LEVEL_WEIGHTS.items():
+        st.session_state[f"w_level_{level}"] = weight
+    for tier, weight in transforms.DEFAULT_TIER_WEIGHTS.items():
+        st.session_state[f"w_tier_{tier}"] = weight
+
+
+weights_left, weights_right, mapping = st.columns([1, 1, 1.2])
+level_weights, tier_weights = {}, {}
+with weights_left:
+    st.markdown(f"**{t('level_weights', lang)}**")
+    for level, default in transforms.DEFAULT_LEVEL_WEIGHTS.items():
+        level_weights[level] = st.number_input(
+            v("level", level, lang), min_value=0.0, max_value=100.0, value=default, step=0.5,
+            key=f"w_level_{level}", persist_state="session",
+        )
+with weights_right:
+    st.markdown(f"**{t('tier_weights', lang)}**")
+    for tier, default in transforms.DEFAULT_TIER_WEIGHTS.items():
+        tier_weights[tier] = st.number_input(
+            v("tier", tier, lang), min_value=0.0, max_value=100.0, value=default, step=0.5,
+            key=f"w_tier_{tier}", persist_state="session",
+        )
+    st.button(t("reset_weights", lang), on_click=_restore_weights, icon=":material/restart_alt:")
+with mapping:
+    st.markdown(f"**{t('tier_mapping', lang)}**")
+    st.dataframe(
+        pd.DataFrame({
+            t("grade", lang): [v("grade", grade, lang) for grade in transforms.TIER_OF_GRADE],
+            t("tier", lang): [v("tier", tier, lang) for tier in transforms.TIER_OF_GRADE.values()],
+        }),
+        hide_index=True, key="tier_mapping",
+    )
+
+scores = transforms.award_scores(awards, ctx.scope, level_weights, tier_weights)
+title = f"{t('award_score', lang)}（{span}）" if lang == "zh" else f"{t('award_score', lang)} ({span})"
+ui.chart(charts.score_bars(scores, ctx.scope, lang, ctx.colours, title), "score")
+
+st.subheader(t("competitions_table", lang))
+if awards.empty:
+    st.info(t("no_figures", lang))
+else:
+    names = awards["institution_en" if lang == "en" else "institution_zh"]
+    competition = awards["competition_en"].fillna(awards["competition"]) if lang == "en" else awards["competition"]
+    source = awards["source_title_en"].fillna(awards["source_title"]) if lang == "en" else awards["source_title"]
+    st.dataframe(pd.DataFrame({
+        t("institution", lang): names,
+        t("period", lang): awards["period"],
+        t("competition", lang): competition,
+        t("level", lang): [v("level", x, lang) for x in awards["level"]],
+        t("grade", lang): [v("grade", x, lang) for x in awards["grade"]],
+        t("recipient", lang): [v("recipient", x, lang) for x in awards["recipient"]],
+        t("count", lang): awards["count"],
+        t("unit", lang): [v("award_unit", x, lang) for x in awards["unit"]],
+        t("is_total", lang): awards["is_total"],
+        t("source", lang): source,
+        t("evidence", lang): awards["evidence"],
+        t("notes", lang): awards["notes"],
+    }), hide_index=True, key="competitions")
+
+st.subheader(t("hosting", lang))
+obs = queries.observations(ctx.ref, ctx.filters, themes=("competition",))
+ui.indicator_charts(ctx, transforms.describe(obs, lang), sections.COMPETITION_HOSTING, key="hosting", per_row=3)

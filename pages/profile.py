@@ -1,0 +1,87 @@
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries, transforms, ui
+from dashboard.filters import Filters
+from dashboard.i18n import t, v
+from dashboard.shell import context
+
+ctx = context()
+lang = ctx.lang
+ui.header(ctx, "page_profile")
+if ctx.scope.empty:
+    st.info(t("no_match", lang))
+    st.stop()
+
+names = dict(zip(ctx.scope["institution_id"], ctx.scope["name_en" if lang == "en" else "name_zh"]))
+if "profile" not in st.session_state:
+    wanted = st.query_params.get("id")
+    st.session_state["profile"] = wanted if wanted in names else next(iter(names))
+if st.session_state["profile"] not in names:
+    st.session_state["profile"] = next(iter(names))
+institution_id = st.selectbox(
+    t("profile_pick", lang), list(names), key="profile", format_func=names.get, persist_state="session",
+)
+st.query_params["id"] = institution_id
+me = ctx.scope.set_index("institution_id").loc[institution_id]
+
+st.header(me["name_en" if lang == "en" else "name_zh"])
+facts = [
+    f"{t('type', lang)}：{v('type', me['type'], lang)}" if lang == "zh" else f"{t('type', lang)}: {v('type', me['type'], lang)}",
+    (f"{t('province', lang)}：{me['province']} · {t('city', lang)}：{me['city']}" if lang == "zh"
+     else f"{t('province', lang)}: {me['province_en']} · {t('city', lang)}: {me['city_en']}"),
+]
+alt = me["alt_name_en" if lang == "en" else "alt_name_zh"]
+if pd.notna(alt) and alt:
+    second = f"（{v('type', me['secondary_type'], lang)}）" if pd.notna(me["secondary_type"]) else ""
+    facts.append(f"{t('also_known_as', lang)}：{alt}{second}" if lang == "zh" else f"{t('also_known_as', lang)}: {alt}{second}")
+st.markdown("  \n".join(facts))
+
+only_me = Filters(
+    institutions=(institution_id,), period_from=ctx.filters.period_from, period_to=ctx.filters.period_to,
+    kinds=ctx.filters.kinds,
+)
+st.subheader(t("profile_sources", lang))
+sources = queries.sources(ctx.ref, only_me)
+st.dataframe(pd.DataFrame({
+    t("source", lang): sources["title_en"].fillna(sources["title"]) if lang == "en" else sources["title"],
+    t("type", lang): [v("source_kind", kind, lang) for kind in sources["kind"]],
+    t("period", lang): sources["period_label_en"].fillna(sources["period_label"]) if lang == "en" else sources["period_label"],
+    t("published", lang): sources["published"].astype("string").fillna(t("unknown_date", lang)),
+    t("document", lang): sources["document"],
+    t("figures", lang): sources["figures"],
+    t("award_rows", lang): sources["award_rows"],
+    t("notes", lang): sources["notes"],
+}), hide_index=True, key="profile_sources")
+
+obs = transforms.describe(queries.observations(ctx.ref, only_me), lang)
+awards = queries.awards(ctx.ref, only_me)
+st.subheader(t("profile_figures", lang))
+if obs.empty and awards.empty:
+    st.warning(t("profile_no_figures", lang), icon=":material/info:")
+else:
+    ui.marks_legend(ctx)
+    themes = [theme for theme in transforms.THEMES if theme in set(obs["theme"])]
+    if themes:
+        tabs = st.tabs([f"{v('theme', theme, lang)}（{(obs['theme'] == theme).sum()}）" for theme in themes])
+        for tab, theme in zip(tabs, themes):
+            with tab:
+                ui.figures_table(ctx, obs[obs["theme"] == theme], key=f"profile_{theme}")
+
+st.subheader(t("profile_awards", lang))
+if awards.empty:
+    st.info(t("not_reported_long", lang))
+else:
+    competition = awards["competition_en"].fillna(awards["competition"]) if lang == "en" else awards["competition"]
+    st.dataframe(pd.DataFrame({
+        t("period", lang): awards["period"],
+        t("competition", lang): competition,
+        t("level", lang): [v("level", x, lang) for x in awards["level"]],
+        t("grade", lang): [v("grade", x, lang) for x in awards["grade"]],
+        t("recipient", lang): [v("recipient", x, lang) for x in awards["recipient"]],
+        t("count", lang): awards["count"],
+        t("unit", lang): [v("award_unit", x, lang) for x in awards["unit"]],
+        t("is_total", lang): awards["is_total"],
+        t("evidence", lang): awards["evidence"],
+        t("notes", lang): awards["notes"],
+    }), hide_index=True, key="profile_awards")
