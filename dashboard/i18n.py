@@ -208,6 +208,7 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
     },
     "type": {
         "higher_vocational": ("高职院校", "Higher vocational college"),
+        "secondary_vocational": ("中职学校", "Secondary vocational school"),
         "technician_college": ("技师学院", "Technician college"),
         "open_university": ("开放大学", "Open university"),
     },

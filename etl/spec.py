@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 THEMES = ("employment", "training", "competition", "party_building", "other")
-INSTITUTION_TYPES = ("higher_vocational", "technician_college", "open_university")
+INSTITUTION_TYPES = ("higher_vocational", "secondary_vocational", "technician_college", "open_university")
 SOURCE_KINDS = ("annual_summary", "work_plan", "work_report", "article")
 UNITS = (
     "percent", "count", "persons", "person_times", "items", "times",
