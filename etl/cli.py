@@ -12,6 +12,7 @@ from .validate import validate_dir
 DEFAULT_DATA_DIR = Path("data/curated")
 DEFAULT_DB = Path(os.environ.get("VOCDASH_DB", "data/warehouse.duckdb"))
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+SHOWN_PROBLEMS = 500  # beyond this a broken 100 MB file would only flood the terminal
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,10 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         dataset = validate_dir(args.data_dir)
     except DataError as error:
-        for problem in error.problems:
+        for problem in error.problems[:SHOWN_PROBLEMS]:
             print(problem, file=sys.stderr)
+        hidden = len(error.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            print(f"... and {hidden} more", file=sys.stderr)
         print(f"{len(error.problems)} problem(s) found in {args.data_dir}; nothing was loaded", file=sys.stderr)
         return EXIT_INVALID
+    for note in dataset.notes:
+        print(f"note: {note}", file=sys.stderr)
 
     counts = dataset.row_counts()
     summary = ", ".join(f"{name} {count}" for name, count in counts.items())

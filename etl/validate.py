@@ -35,6 +35,7 @@ class Dataset:
 
     frames: dict[str, pd.DataFrame]
     encodings: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what was normalised, for the log
 
     def row_counts(self) -> dict[str, int]:
         return {name: len(frame) for name, frame in self.frames.items()}
@@ -61,6 +62,57 @@ def parse_bytes(raw: bytes, name: str) -> tuple[pd.DataFrame | None, str, list[P
         return None, "", [Problem(name, 0, "", str(error).split(": ", 1)[1])]
     frame, problems = parse_csv(text, name)
     return frame, encoding, problems
+
+
+# --- normalisation ---------------------------------------------------------------------
+
+_THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+NUMERIC_KINDS = ("number", "integer", "year", "date")
+
+
+def normalise(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Rewrite number cells that Excel and Chinese input methods commonly produce into
+    plain ASCII numbers: full-width digits (９６．０８ → 96.08) and thousands separators
+    (24,603 → 24603). Nothing else is guessed: '96.08%', '约400' and '四' stay and are
+    refused by the checks. Returns the frame and a note per kind of rewrite."""
+    notes = []
+    frame = frame.copy()
+    for column in table.columns:
+        if column.kind not in NUMERIC_KINDS or column.name not in frame.columns:
+            continue
+        cells = frame[column.name]
+        wide = ~cells.str.isascii()
+        if wide.any():
+            folded = cells[wide].map(lambda cell: unicodedata.normalize("NFKC", cell))
+            changed = folded.ne(cells[wide])
+            if changed.any():
+                frame.loc[folded.index[changed], column.name] = folded[changed]
+                notes.append(f"{table.file_name}: {column.name}: {int(changed.sum())} full-width cell(s) read as ASCII")
+            cells = frame[column.name]
+        if column.kind in ("number", "integer"):
+            grouped = cells.str.contains(",", regex=False) & cells.str.fullmatch(_THOUSANDS)
+            if grouped.any():
+                frame.loc[grouped, column.name] = cells[grouped].str.replace(",", "", regex=False)
+                notes.append(f"{table.file_name}: {column.name}: {int(grouped.sum())} thousands separator(s) removed")
+    return frame, notes
+
+
+def _repeated_headers(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Rows that repeat the header (two files pasted together). Reported once, then left
+    out of the cell checks so they do not also show as a dozen bad cells."""
+    names = [name for name in frame.columns if name != LINE]
+    if not names or frame.empty:
+        return frame, []
+    repeats = pd.Series(True, index=frame.index)
+    for name in names[:3]:
+        repeats &= frame[name].str.lstrip("\ufeff").eq(name)
+    if not repeats.any():
+        return frame, []
+    problems = [
+        Problem(table.file_name, int(line), "", "repeats the header row; remove it (were two files pasted together?)")
+        for line in frame.loc[repeats, LINE]
+    ]
+    return frame.loc[~repeats], problems
 
 
 # --- cell checks -----------------------------------------------------------------------
@@ -310,10 +362,17 @@ def validate_frames(raw: dict[str, pd.DataFrame | None], problems: list[Problem]
     problems = list(problems or [])
     parents: dict[str, set[str]] = {}
     usable: dict[str, pd.DataFrame] = {}
+    notes: list[str] = []
+    raw = dict(raw)
     for table in TABLES:
         frame = raw.get(table.name)
         if frame is None:
             continue
+        frame, repeated = _repeated_headers(table, frame)
+        problems.extend(repeated)
+        frame, normalised = normalise(table, frame)
+        notes.extend(normalised)
+        raw[table.name] = frame
         header = _header_problems(table, frame)
         problems.extend(header)
         usable[table.name] = frame
@@ -325,7 +384,7 @@ def validate_frames(raw: dict[str, pd.DataFrame | None], problems: list[Problem]
     problems.extend(_rule_problems(usable))
     if problems:
         raise DataError(problems)
-    return Dataset({table.name: _typed(table, raw[table.name]) for table in TABLES})
+    return Dataset({table.name: _typed(table, raw[table.name]) for table in TABLES}, notes=notes)
 
 
 def validate_dir(data_dir: Path) -> Dataset:
@@ -340,4 +399,5 @@ def validate_dir(data_dir: Path) -> Dataset:
         problems.extend(found)
     dataset = validate_frames(raw, problems)
     dataset.encodings = encodings
+    dataset.notes = [f"{table.file_name}: read as GB18030 (GBK)" for table in TABLES if encodings[table.name] == "gb18030"] + dataset.notes
     return dataset

@@ -24,9 +24,9 @@ def test_the_curated_data_are_valid(data_dir):
     [
         ("abc", '"abc" is not a number'),
         ("96.08%", '"96.08%" must be a plain number: leave out "%"'),
-        ("1,000", '"1,000" must be a plain number: leave out the thousands separator'),
         ("约400", '"约400" must be a plain number: put 约/近/多/余/以上 in the qualifier column'),
-        ("９６", '"９６" is written with full-width digits'),
+        ("四", '"四" is not a number'),
+        ("1,5", '"1,5" must be a plain number: leave out the thousands separator'),
         ("-5", '"-5" must not be negative'),
         ("", "is blank; this column is required"),
     ],
@@ -36,6 +36,35 @@ def test_value_must_be_a_non_negative_number(data_dir, value, reason):
     found = problems(data_dir)
     assert len(found) == 1
     assert found[0].startswith(f"observations.csv:{line}: value: {reason}")
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("24,603", 24603.0), ("1,000.5", 1000.5), ("９６．０８", 96.08), ("１，０００", 1000.0)],
+)
+def test_excel_and_ime_numbers_are_normalised(data_dir, written, read):
+    edit_row(data_dir / "observations.csv", 3, value=written)
+    dataset = validate_dir(data_dir)
+    assert dataset.frames["observations"]["value"].iloc[3] == read
+    assert any("observations.csv: value:" in note for note in dataset.notes)
+
+
+def test_repeated_header_row_is_named_once(data_dir):
+    obs = data_dir / "observations.csv"
+    lines = obs.read_text(encoding="utf-8").splitlines(keepends=True)
+    obs.write_text("".join(lines[:5] + [lines[0]] + lines[5:]), encoding="utf-8")
+    assert problems(data_dir) == [
+        "observations.csv:6: repeats the header row; remove it (were two files pasted together?)"
+    ]
+
+
+def test_mixed_encodings_are_refused_by_line(data_dir):
+    path = data_dir / "institutions.csv"
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    raw = "".join(text[:3]).encode("gbk") + text[3].encode("utf-8") + "".join(text[4:]).encode("gbk")
+    path.write_bytes(raw)
+    found = problems(data_dir)
+    assert found == ["institutions.csv: file mixes encodings: line 4 is UTF-8 but other lines are GBK; save the whole file once as CSV UTF-8"]
 
 
 def test_percent_over_100(data_dir):
