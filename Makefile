@@ -9,15 +9,19 @@ DB     ?= data/warehouse.duckdb
 CURATED := $(wildcard data/curated/*.csv)
 ETL_CODE := $(wildcard etl/*.py)
 
-.PHONY: run test setup warehouse check clean
+.PHONY: run test setup warehouse check clean browser
 
 run: $(DB)
 	VOCDASH_DB=$(DB) $(BIN)/streamlit run app.py \
 		--server.headless true --server.address 127.0.0.1 \
 		$(if $(STREAMLIT_SERVER_PORT),--server.port $(STREAMLIT_SERVER_PORT))
 
-test: $(DB)
+test: $(DB) browser
 	VOCDASH_DB=$(DB) $(BIN)/python -m pytest
+
+# Debian's chromium and a CJK font for the browser tests (apt when root, else the command).
+browser:
+	@bash scripts/ensure-browser.sh
 
 setup: $(VENV)/.installed
 

@@ -68,6 +68,52 @@ def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
     return fig
 
 
+def with_story(fig: go.Figure, takeaway: str, sources: str = "") -> go.Figure:
+    """Attach the one-line takeaway and the source caption that presentation mode shows
+    under the chart (kept in layout.meta, which Plotly carries but does not draw)."""
+    fig.update_layout(meta={"takeaway": takeaway, "sources": sources})
+    return fig
+
+
+def story(fig: go.Figure) -> tuple[str, str]:
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return meta.get("takeaway", ""), meta.get("sources", "")
+
+
+def sources_caption(rows: pd.DataFrame, lang: str) -> str:
+    """来源：《title》（period）; … for the figures drawn."""
+    if rows.empty:
+        return ""
+    column = "source_short" if "source_short" in rows.columns else "source"
+    parts = []
+    for (institution, title), group in rows.groupby(["institution", column], sort=False):
+        periods = ("、" if lang == "zh" else ", ").join(dict.fromkeys(group["period_text"]))
+        parts.append(f"{institution}《{title}》（{periods}）" if lang == "zh" else f"{institution}, {title} ({periods})")
+    return ("来源：" + "；".join(parts)) if lang == "zh" else ("Sources: " + "; ".join(parts))
+
+
+def _indicator_takeaway(shown: pd.DataFrame, indicator: pd.Series, missing: list, lang: str) -> str:
+    actual = shown[shown["kind"] == "actual"] if not shown.empty else shown
+    gaps = len(missing)
+    if actual.empty:
+        return t("not_reported_long", lang) if shown.empty else (
+            "仅有目标值，尚无实际数字。" if lang == "zh" else "Targets only; no actual figure yet."
+        )
+    direction = indicator.get("higher_is_better")
+    lower = pd.notna(direction) and not bool(direction)
+    best = actual.loc[actual["value"].idxmin() if lower else actual["value"].idxmax()]
+    if actual["institution_id"].nunique() == 1:
+        text = (f"仅{best['institution']}报告：{best['value_text']}（{best['period_text']}）" if lang == "zh"
+                else f"Only {best['institution']} reports it: {best['value_text']} ({best['period_text']})")
+    else:
+        word = ("最好" if lower else "最高") if lang == "zh" else ("best" if lower else "highest")
+        text = (f"{best['institution']}{word}：{best['value_text']}（{best['period_text']}）" if lang == "zh"
+                else f"{best['institution']} is {word}: {best['value_text']} ({best['period_text']})")
+    if gaps:
+        text += f"；{gaps}所院校未报告" if lang == "zh" else f"; {gaps} not reported"
+    return text + ("。" if lang == "zh" else ".")
+
+
 def _hover(lang: str, with_kind: bool = True) -> str:
     kind = "<br>" + ("类型" if lang == "zh" else "Kind") + "：%{customdata[5]}" if with_kind else ""
     if lang == "en":
@@ -161,7 +207,7 @@ def indicator_bars(
         fig.add_bar(
             x=figures["value"], y=cats, orientation="h",
             name=t("legend_target" if is_target else "legend_actual", lang),
-            text=text, textposition="outside", cliponaxis=False,
+            text=text, textposition="outside", cliponaxis=False, constraintext="none",
             customdata=figures[_HOVER_COLUMNS].to_numpy(),
             hovertemplate=_hover(lang),
             marker={
@@ -184,7 +230,8 @@ def indicator_bars(
     x_range = [0, max(100.0, top * 1.25)] if indicator["unit"] == "percent" else [0, top * 1.3 or 1]
     fig.update_xaxes(range=x_range, title=v("unit", indicator["unit"], lang), rangemode="tozero", fixedrange=True)
     fig.update_yaxes(categoryorder="array", categoryarray=categories, autorange="reversed", automargin=True, fixedrange=True)
-    return _layout(fig, indicator_title(indicator, shown, lang), height=90 + 34 * len(categories), barmode="group", showlegend=bool(target))
+    _layout(fig, indicator_title(indicator, shown, lang), height=90 + 34 * len(categories), barmode="group", showlegend=bool(target))
+    return with_story(fig, _indicator_takeaway(shown, indicator, missing, lang), sources_caption(shown, lang))
 
 
 def count_bars(counts: pd.DataFrame, label_column: str, title: str, lang: str, colour: str = PALETTE[0]) -> go.Figure:
@@ -288,9 +335,25 @@ def award_stack(counted: pd.DataFrame, scope: pd.DataFrame, by: str, lang: str, 
     fig.update_yaxes(categoryorder="array", categoryarray=list(names), autorange="reversed", automargin=True, fixedrange=True)
     fig.update_xaxes(rangemode="tozero", fixedrange=True)
     fig = _layout(fig, title, height=150 + 40 * len(names), barmode="stack")
+    if not grouped.empty:
+        totals = grouped.groupby("institution_id")["count"].sum()
+        leader = totals.idxmax()
+        takeaway = (f"{names.get(leader, leader)}计数最多：{int(totals.max())}" if lang == "zh"
+                    else f"{names.get(leader, leader)} counts the most: {int(totals.max())}")
+        if empty:
+            takeaway += f"；{len(empty)}所院校未报告" if lang == "zh" else f"; {len(empty)} not reported"
+        with_story(fig, takeaway + ("。" if lang == "zh" else "."), _award_sources(counted, lang))
     # Legends of five entries wrap; below the plot they never cover the title.
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0}, margin={"b": 70})
     return fig
+
+
+def _award_sources(counted: pd.DataFrame, lang: str) -> str:
+    if counted.empty:
+        return ""
+    titles = counted["source_title_en"].fillna(counted["source_title"]) if lang == "en" else counted["source_title"]
+    listed = list(dict.fromkeys(titles))
+    return ("来源：" + "；".join(f"《{title}》" for title in listed)) if lang == "zh" else ("Sources: " + "; ".join(listed))
 
 
 def score_bars(scores: pd.DataFrame, scope: pd.DataFrame, lang: str, colours: dict[str, str], title: str) -> go.Figure:
@@ -315,7 +378,15 @@ def score_bars(scores: pd.DataFrame, scope: pd.DataFrame, lang: str, colours: di
     top = float(has["score"].max()) if not has.empty else 1.0
     fig.update_xaxes(range=[0, top * 1.2 or 1], fixedrange=True, title=t("score", lang))
     fig.update_yaxes(categoryorder="array", categoryarray=list(merged[name_col]), autorange="reversed", automargin=True, fixedrange=True)
-    return _layout(fig, title, height=100 + 36 * len(merged), showlegend=False)
+    _layout(fig, title, height=100 + 36 * len(merged), showlegend=False)
+    if has.empty:
+        return with_story(fig, t("not_reported_long", lang))
+    leader = has.loc[has["score"].idxmax()]
+    takeaway = (f"按当前权重，{leader[name_col]}得分最高（{leader['score']:,.1f}）" if lang == "zh"
+                else f"With these weights {leader[name_col]} scores highest ({leader['score']:,.1f})")
+    if not gaps.empty:
+        takeaway += f"；{len(gaps)}所院校无获奖记录" if lang == "zh" else f"; {len(gaps)} with no award rows"
+    return with_story(fig, takeaway + ("。" if lang == "zh" else "."))
 
 
 def normalised_bars(norm: pd.DataFrame, chosen: pd.DataFrame, lang: str, colours: dict[str, str], title: str) -> go.Figure:
@@ -329,10 +400,32 @@ def normalised_bars(norm: pd.DataFrame, chosen: pd.DataFrame, lang: str, colours
         fig.add_bar(
             x=mine["indicator"], y=mine["scaled"], name=institution[name_col],
             marker_color=colours.get(institution["institution_id"], PALETTE[0]),
-            text=mine["value_text"], textposition="outside", cliponaxis=False,
+            text=mine["value_text"], textposition="outside", cliponaxis=False, constraintext="none",
             customdata=mine[_HOVER_COLUMNS].to_numpy() if not mine.empty else None,
             hovertemplate=_hover(lang),
         )
     fig.update_xaxes(categoryorder="array", categoryarray=indicator_order, automargin=True, fixedrange=True, tickangle=-30)
     fig.update_yaxes(range=[0, 1.25], title=t("scaled_value", lang), fixedrange=True)
-    return _layout(fig, title, height=480, barmode="group")
+    _layout(fig, title, height=480, barmode="group")
+    if norm.empty:
+        return fig
+    leads = norm[norm["scaled"] >= 0.999].groupby("institution")["indicator_id"].nunique().sort_values(ascending=False)
+    takeaway = (f"{leads.index[0]}在{int(leads.iloc[0])}项可比指标上居首（共{len(indicator_order)}项）。" if lang == "zh"
+                else f"{leads.index[0]} leads on {int(leads.iloc[0])} of {len(indicator_order)} comparable indicators.")
+    return with_story(fig, takeaway, sources_caption(norm, lang))
+
+
+def for_projection(fig: go.Figure, height: int = 700) -> go.Figure:
+    """The same chart, sized and lettered to be read from the back of a meeting room."""
+    big = go.Figure(fig)
+    big.update_layout(
+        height=height,
+        font={"size": 22},
+        title={"font": {"size": 30}},
+        legend={"font": {"size": 20}},
+        margin={"l": 20, "r": 60, "t": 90, "b": 70},
+        hoverlabel={"font": {"size": 18}},
+    )
+    big.update_traces(textfont={"size": 22}, selector={"type": "bar"})
+    big.update_traces(textfont={"size": 20}, selector={"type": "scatter"})
+    return big

@@ -25,6 +25,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "data_built": ("数据构建于", "Data built"),
     "no_match": ("当前筛选条件下没有院校。", "No institution matches the current filters."),
     "no_figures": ("当前筛选条件下没有数据。", "No figures match the current filters."),
+    # presentation mode
+    "present_mode": ("演示模式", "Presentation mode"),
+    "present_help": (
+        "会议投影用：收起侧栏、放大字号、每屏一张图，附结论与来源，可前后翻页。",
+        "For projecting in meetings: sidebar collapsed, large type, one chart per screen with its takeaway and sources.",
+    ),
+    "present_previous": ("上一张", "Previous"),
+    "present_next": ("下一张", "Next"),
+    "present_exit": ("退出演示", "Exit"),
+    "present_nothing": ("本页没有可演示的图表。", "This page has no chart to present."),
     # pages
     "page_overview": ("总览", "Overview"),
     "page_employment": ("就业", "Employment"),
@@ -169,7 +179,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_shared": ("共同报告的指标", "Indicators they share"),
     "compare_shared_help": ("至少两所所选院校报告过的指标；每格含数值、时期、限定与来源。", "Indicators reported by at least two of the chosen institutions; each cell gives value, period, qualifier and source."),
     "compare_none_shared": ("所选院校没有共同报告的指标。", "The chosen institutions share no indicator."),
-    "compare_normalised": ("标准化对比（仅可比指标）", "Normalised comparison (comparable indicators only)"),
+    "compare_normalised": ("标准化对比（仅可比指标）", "Normalised comparison of comparable indicators"),
     "compare_normalised_help": (
         "每个指标以所选院校中的最大值为 1 缩放（越低越好的指标取倒数方向）；仅含定义一致、可比的指标。缺失处留空。",
         "Each indicator is scaled so the largest value among the chosen institutions is 1 (inverted where lower is better); only indicators measured on the same basis are included. Gaps mean not reported.",

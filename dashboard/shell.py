@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from . import filters as flt
 from . import queries
-from .charts import institution_colours
+from .charts import chart_config, for_projection, institution_colours, story
 from .db import WarehouseRef, WarehouseUnavailable, current_ref
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, t, v
 
@@ -52,13 +53,31 @@ _current = threading.local()
 
 
 @contextlib.contextmanager
-def serving(ctx: Context):
-    """Make ctx the context of the page that app.py runs inside this block."""
+def serving(ctx: Context, *, presenting: bool = False):
+    """Make ctx the context of the page run inside this block. When presenting, the
+    page's charts are collected into a deck instead of drawn."""
     _current.context = ctx
+    _current.deck = [] if presenting else None
     try:
         yield ctx
     finally:
         _current.context = None
+        _current.deck = None
+
+
+def collect(fig, key: str) -> bool:
+    """In presentation mode, keep the chart for the deck and return True (do not draw)."""
+    deck = getattr(_current, "deck", None)
+    if deck is None:
+        return False
+    deck.append((fig, key))
+    return True
+
+
+def _presenting_requested() -> bool:
+    if "present" in st.session_state:
+        return bool(st.session_state["present"])
+    return st.query_params.get("present") == "1"
 
 
 def context() -> Context:
@@ -85,7 +104,11 @@ def main() -> None:
     script = get_script_run_ctx()
     entrypoint = script.run_with_active_hash(script.pages_manager.main_script_hash) if script else contextlib.nullcontext()
     with entrypoint:
-        st.set_page_config(page_title="VocDash 职业院校对比看板", page_icon=":material/insights:", layout="wide")
+        presenting = _presenting_requested()
+        st.set_page_config(
+            page_title="VocDash 职业院校对比看板", page_icon=":material/insights:", layout="wide",
+            initial_sidebar_state="collapsed" if presenting else "auto",
+        )
         lang = language()
         try:
             ref = current_ref()
@@ -95,10 +118,91 @@ def main() -> None:
             return
         page = st.navigation(pages(lang))
         try:
-            with serving(sidebar_filters(ref, options, lang)):
-                page.run()
+            ctx = sidebar_filters(ref, options, lang)
+            presenting = presentation_switch(lang)
+            if not presenting:
+                with serving(ctx):
+                    page.run()
+                return
+            holder = st.empty()
+            with serving(ctx, presenting=True):
+                with holder.container():
+                    try:
+                        page.run()
+                    except StopException:
+                        pass  # a page that stops early still shows the charts it made
+                deck = list(_current.deck)
+            if deck:
+                holder.empty()
+                present(deck, page.title, lang)
+            else:
+                st.info(t("present_nothing", lang))
         except WarehouseUnavailable as error:
             warehouse_unavailable(error, lang)
+
+
+PRESENTATION_CSS = """<style>
+html { font-size: 19px; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.2rem 3rem 1rem 3rem; }
+[data-testid="stHeader"] { background: transparent; }
+</style>"""
+
+
+def presentation_switch(lang: str) -> bool:
+    """The sidebar switch for presentation mode, kept in the URL (?present=1)."""
+    if "present" not in st.session_state:
+        st.session_state["present"] = st.query_params.get("present") == "1"
+    with st.sidebar:
+        st.toggle(t("present_mode", lang), key="present", help=t("present_help", lang))
+    presenting = bool(st.session_state["present"])
+    if presenting:
+        st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
+        st.query_params.pop("slide", None)
+    return presenting
+
+
+def _slide_key(title: str) -> str:
+    return f"slide::{title}"
+
+
+def _move(key: str, step: int, count: int) -> None:
+    st.session_state[key] = max(0, min(count - 1, st.session_state.get(key, 0) + step))
+
+
+def _leave_presentation() -> None:
+    st.session_state["present"] = False
+
+
+def present(deck: list, page_title: str, lang: str) -> None:
+    """One chart per screen, large type, its takeaway and sources, previous / next."""
+    st.html(PRESENTATION_CSS)
+    key = _slide_key(page_title)
+    if key not in st.session_state:
+        wanted = st.query_params.get("slide", "1")
+        st.session_state[key] = int(wanted) - 1 if wanted.isdigit() else 0
+    index = max(0, min(len(deck) - 1, st.session_state[key]))
+    st.session_state[key] = index
+    st.query_params["slide"] = str(index + 1)
+    fig, chart_key = deck[index]
+    takeaway, sources = story(fig)
+    top_left, top_right = st.columns([6, 1])
+    top_left.markdown(f"#### {page_title}")
+    top_right.markdown(f"#### {index + 1} / {len(deck)}")
+    title = fig.layout.title.text or page_title
+    st.plotly_chart(for_projection(fig), theme=None, key=f"present_{chart_key}", config=chart_config(title))
+    if takeaway:
+        st.subheader(takeaway, anchor=False)
+    if sources:
+        st.caption(sources)
+    back, forward, _, leave = st.columns([1, 1, 4, 1])
+    back.button(t("present_previous", lang), on_click=_move, args=(key, -1, len(deck)), disabled=index == 0,
+                icon=":material/arrow_back:", key="present_back", width="stretch")
+    forward.button(t("present_next", lang), on_click=_move, args=(key, 1, len(deck)), disabled=index == len(deck) - 1,
+                   icon=":material/arrow_forward:", key="present_next", width="stretch")
+    leave.button(t("present_exit", lang), on_click=_leave_presentation, icon=":material/close:", key="present_exit", width="stretch")
+
 
 
 def language() -> str:

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import charts, queries, transforms
+from . import charts, queries, shell, transforms
 from .i18n import t, v
 from .shell import Context
 
@@ -17,7 +17,10 @@ def header(ctx: Context, title_key: str, intro_key: str | None = None) -> None:
 
 
 def chart(fig: go.Figure, key: str) -> None:
-    """A figure with the PNG export set to 3× and named after its title."""
+    """A figure with the PNG export set to 3× and named after its title; in presentation
+    mode it joins the deck instead."""
+    if shell.collect(fig, key):
+        return
     title = fig.layout.title.text or key
     st.plotly_chart(fig, theme=None, key=key, config=charts.chart_config(title))
 
