@@ -1,0 +1,87 @@
+"""Driving the Streamlit UI from Playwright: waits, widgets, full-page screenshots."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import SCREENSHOTS
+
+# Console noise that is not an app error: Chromium's offline network refusals.
+IGNORED_CONSOLE = ("net::ERR_", "Failed to load resource", "favicon")
+
+
+def settle(page: Page, timeout: float = 60) -> None:
+    """Wait until the script run has finished (Streamlit marks its root with
+    data-test-script-state) and every chart has drawn, steadily for half a second."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    last, steady_since = None, None
+    while time.monotonic() < deadline:
+        state_attr = page.locator("[data-testid='stApp']").get_attribute("data-test-script-state")
+        charts = page.locator("[data-testid='stPlotlyChart']").count()
+        drawn = page.locator("[data-testid='stPlotlyChart'] .main-svg").count()
+        state = (state_attr, charts, drawn)
+        if state_attr == "notRunning" and drawn >= charts and state == last:
+            steady_since = steady_since or time.monotonic()
+            if time.monotonic() - steady_since > 0.5:
+                return
+        else:
+            steady_since = None
+        last = state
+        time.sleep(0.1)
+    raise AssertionError(f"the page did not settle: {last}")
+
+
+def open_page(page: Page, base: str, path: str = "", query: str = "") -> Page:
+    page.goto(f"{base}/{path}" + (f"?{query}" if query else ""))
+    settle(page)
+    return page
+
+
+def assert_clean(page: Page) -> None:
+    """No exception box, no error element, no console error."""
+    assert page.locator("[data-testid='stException']").count() == 0, page.locator("[data-testid='stException']").first.inner_text()
+    errors = [error for error in page.errors if not any(noise in error for noise in IGNORED_CONSOLE)]
+    assert errors == [], errors
+
+
+def screenshot(page: Page, name: str, width: int | None = None) -> Path:
+    """A full-page screenshot: Streamlit scrolls inside its main block, so the viewport is
+    stretched to the content's height first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]"
+        ".map(e => e.scrollHeight), document.body.scrollHeight)"
+    )
+    page.set_viewport_size({"width": width or size["width"], "height": min(int(height) + 40, 16000)})
+    settle(page)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path
+
+
+def choose_in_multiselect(page: Page, label: str, option: str) -> None:
+    widget = page.locator("[data-testid='stMultiSelect']").filter(has_text=label).first
+    widget.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    settle(page)
+
+
+def click_button(page: Page, text: str) -> None:
+    page.get_by_role("button", name=text, exact=True).first.click()
+    settle(page)
+
+
+def title(page: Page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def click_segment(page: Page, text: str) -> None:
+    """A segmented-control option (language, actual/target, theme...)."""
+    page.locator("[data-testid='stButtonGroup'] button").filter(has_text=text).first.click()
+    settle(page)
