@@ -47,3 +47,20 @@ def test_rejects_other_encodings_by_name(raw, reason):
         decode_bytes(raw, "observations.csv")
     assert str(error.value).startswith("observations.csv: ")
     assert reason in str(error.value)
+
+
+def test_short_gbk_that_is_also_valid_utf8_is_read_as_gbk():
+    # 约 (D4 BC) and 摘录 (D5 AA C2 BC) in GBK are valid UTF-8: Armenian and Latin letters.
+    raw = "value,evidence\n约3500,摘录\n".encode("gbk")
+    raw.decode("utf-8")  # does not fail: that is the trap
+    assert decode_bytes(raw, "x.csv") == ("value,evidence\n约3500,摘录\n", "gb18030")
+
+
+def test_real_utf8_with_latin_letters_stays_utf8():
+    text = "name_en,name_zh\nÉcole Test,测试学院\n"
+    assert decode_bytes(text.encode("utf-8"), "x.csv") == (text, "utf-8-sig")
+
+
+def test_gbk_lines_that_look_like_utf8_do_not_count_as_mixed():
+    raw = "a,b\n约,中文测试\n".encode("gbk")
+    assert decode_bytes(raw, "x.csv")[1] == "gb18030"
