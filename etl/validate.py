@@ -18,7 +18,7 @@ from pandera.errors import SchemaErrors
 from .decode import DecodeError, decode_bytes
 from .problems import DataError, Problem
 from .reader import LINE, parse_csv
-from .spec import TABLES, Column, Table
+from .spec import TABLES, TABLES_BY_NAME, Column, Table
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_\-]*")
 YEAR = re.compile(r"[0-9]{4}")
@@ -385,6 +385,43 @@ def validate_frames(raw: dict[str, pd.DataFrame | None], problems: list[Problem]
     if problems:
         raise DataError(problems)
     return Dataset({table.name: _typed(table, raw[table.name]) for table in TABLES}, notes=notes)
+
+
+def check_upload(
+    table_name: str,
+    frame: pd.DataFrame,
+    reference: dict[str, pd.DataFrame],
+    existing_keys: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame | None, list[Problem], list[str]]:
+    """Check rows a curator wants to add to one table, with the same rules as a build.
+
+    reference: text frames of the tables already loaded (at least the parents' id
+    columns, indicators' unit and sources' institution_id), against which ids, units
+    and source owners are checked; existing_keys: the primary-key columns of rows
+    already in this table, so a row that is already loaded is named. Returns (typed
+    rows ready to add, or None; problems; notes). Nothing is written anywhere.
+    """
+    table = TABLES_BY_NAME[table_name]
+    frame, problems = _repeated_headers(table, frame)
+    frame, notes = normalise(table, frame)
+    header = _header_problems(table, frame)
+    problems += header
+    parents = {name: set(other[TABLES_BY_NAME[name].primary_key[0]]) for name, other in reference.items()
+               if name != table_name and TABLES_BY_NAME[name].primary_key[0] in other.columns}
+    problems += _cell_problems(table, frame, parents)
+    problems += _duplicate_problems(table, frame)
+    key = list(table.primary_key)
+    if existing_keys is not None and not existing_keys.empty and set(key) <= set(frame.columns):
+        known = set(map(tuple, existing_keys[key].astype(str).to_numpy().tolist()))
+        for index, row_key in zip(frame.index, frame[key].to_numpy().tolist()):
+            if tuple(row_key) in known:
+                problems.append(Problem(table.file_name, int(frame.at[index, LINE]), "+".join(key) if len(key) > 1 else key[0], "already loaded: this key is in the warehouse"))
+    context = {name: other.assign(**{LINE: 0}) for name, other in reference.items() if name != table_name}
+    context[table_name] = frame
+    problems += [p for p in _rule_problems(context) if p.file == table.file_name and p.line > 0]
+    if problems:
+        return None, sorted(problems), notes
+    return _typed(table, frame), [], notes
 
 
 def validate_dir(data_dir: Path) -> Dataset:
