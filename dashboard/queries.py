@@ -230,3 +230,35 @@ def figures_per_theme(ref: WarehouseRef, filters: Filters) -> pd.DataFrame:
         """,
         params + params_po + [list(filters.kinds)] + params_pa,
     )
+
+
+# --- reference data for checking an upload --------------------------------------------
+
+_KEYS = {
+    "institutions": ("institution_id",),
+    "sources": ("source_id",),
+    "indicators": ("indicator_id",),
+    "observations": ("institution_id", "indicator_id", "period", "period_type", "kind", "source_id"),
+    "awards": ("institution_id", "period", "period_type", "competition", "level", "grade", "recipient", "source_id"),
+}
+
+
+@st.cache_data(**_CACHE)
+def upload_reference(ref: WarehouseRef) -> dict[str, pd.DataFrame]:
+    """What an uploaded table is checked against, as text: parent ids, sources' owners,
+    indicators' units."""
+    return {
+        "institutions": query(ref, "SELECT institution_id FROM institutions"),
+        "sources": query(ref, "SELECT source_id, institution_id FROM sources"),
+        "indicators": query(ref, "SELECT indicator_id, unit FROM indicators"),
+    }
+
+
+def existing_keys(ref: WarehouseRef, table: str, institution_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Primary keys already loaded in `table` (for observations and awards: only those of
+    the given institutions), as text."""
+    columns = _KEYS[table]
+    select = ", ".join(f"CAST({column} AS VARCHAR) AS {column}" for column in columns)
+    if table in ("observations", "awards"):
+        return query(ref, f"SELECT {select} FROM {table} WHERE list_contains(?, institution_id)", [list(institution_ids)])
+    return query(ref, f"SELECT {select} FROM {table}")

@@ -33,6 +33,7 @@ PAGES = (
     ("compare", "page_compare", ":material/compare_arrows:"),
     ("profile", "page_profile", ":material/apartment:"),
     ("data", "page_data", ":material/table_view:"),
+    ("validate", "page_validate", ":material/fact_check:"),
 )
 
 

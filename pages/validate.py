@@ -1,0 +1,89 @@
+import pandas as pd
+import streamlit as st
+
+from dashboard import exports, queries, ui
+from dashboard.i18n import t
+from dashboard.shell import context
+from etl.spec import TABLES, TABLES_BY_NAME
+from etl.validate import check_upload, parse_bytes
+from etl.xlsx import parse_xlsx
+
+MAX_MB = 10
+MAX_ROWS = 50_000
+
+ctx = context()
+lang = ctx.lang
+ui.header(ctx, "page_validate", "validate_intro")
+
+names = [table.name for table in TABLES]
+chosen = st.selectbox(
+    t("validate_table", lang), ["auto", *names], key="validate_table", persist_state="session",
+    format_func=lambda name: t("validate_auto", lang) if name == "auto" else f"{name}.csv",
+)
+with st.expander(t("validate_template", lang, file="…")):
+    for table in TABLES:
+        st.download_button(
+            t("validate_template", lang, file=table.file_name),
+            exports.csv_bytes(pd.DataFrame(columns=list(table.column_names))),
+            file_name=table.file_name, mime="text/csv", on_click="ignore", key=f"template_{table.name}",
+        )
+
+upload = st.file_uploader(
+    t("validate_upload", lang, mb=MAX_MB, rows=f"{MAX_ROWS:,}"), type=["csv", "xlsx"], key="validate_file",
+)
+if upload is None:
+    st.stop()
+raw = upload.getvalue()  # in memory only; never written to disk
+if len(raw) > MAX_MB * 1024 * 1024:
+    st.error(t("validate_too_big", lang, mb=MAX_MB))
+    st.stop()
+
+if upload.name.lower().endswith(".xlsx"):
+    frame, problems = parse_xlsx(raw, upload.name, max_rows=MAX_ROWS)
+else:
+    frame, _, problems = parse_bytes(raw, upload.name)
+    if frame is not None and len(frame) > MAX_ROWS:
+        st.error(t("validate_too_many", lang, rows=f"{MAX_ROWS:,}"))
+        st.stop()
+
+
+def _detect(columns) -> str | None:
+    required = {name: {c.name for c in table.columns if not c.optional} for name, table in TABLES_BY_NAME.items()}
+    matches = [name for name, needed in required.items() if needed <= set(columns)]
+    return max(matches, key=lambda name: len(required[name])) if matches else None
+
+
+table_name = chosen
+if frame is not None and chosen == "auto":
+    table_name = _detect(frame.columns)
+    if table_name is None:
+        st.warning(t("validate_unknown_table", lang))
+        st.stop()
+    st.caption(t("validate_detected", lang, table=f"{table_name}.csv"))
+
+notes: list[str] = []
+rows = None
+if frame is not None and table_name != "auto":
+    institutions = tuple(sorted(set(frame["institution_id"]))) if "institution_id" in frame.columns else ()
+    rows, problems, notes = check_upload(
+        table_name, frame, queries.upload_reference(ctx.ref),
+        queries.existing_keys(ctx.ref, table_name, institutions),
+    )
+
+if problems:
+    st.error(t("validate_problems", lang, n=len(problems)), icon=":material/error:")
+    st.dataframe(pd.DataFrame({
+        t("validate_row", lang): [p.line or "" for p in problems],
+        t("validate_column", lang): [p.column for p in problems],
+        t("validate_reason", lang): [p.message for p in problems],
+    }), hide_index=True, key="validate_problems")
+elif rows is not None:
+    st.success(t("validate_ok", lang, n=len(rows), file=f"{table_name}.csv"), icon=":material/check_circle:")
+    st.dataframe(rows, hide_index=True, key="validate_preview")
+    st.download_button(
+        t("validate_download_rows", lang), exports.csv_bytes(rows.astype("string").fillna("")),
+        file_name=f"{table_name}.csv", mime="text/csv", on_click="ignore", key="validate_rows",
+    )
+if notes:
+    st.info(t("validate_notes", lang) + "：" + "；".join(notes))
+st.caption(t("validate_nothing_written", lang))
