@@ -228,6 +228,48 @@ TEXT: dict[str, tuple[str, str]] = {
     "source_list": ("来源列表", "Sources"),
     "awards_table": ("奖项表", "Awards"),
     "download_awards_csv": ("下载奖项 CSV", "Download awards CSV"),
+    # office exports (Excel workbook, PowerPoint deck)
+    "xlsx_sheet_data": ("数据", "Data"),
+    "xlsx_sheet_indicators": ("指标说明", "Indicators"),
+    "xlsx_sheet_sources": ("来源", "Sources"),
+    "xlsx_sheet_about": ("说明", "About"),
+    "indicator_id": ("指标编号", "Indicator ID"),
+    "source_id": ("来源编号", "Source ID"),
+    "source_title": ("标题", "Title"),
+    "source_kind": ("文件类型", "Document type"),
+    "url": ("网址", "URL"),
+    "exported_at": ("导出时间", "Exported"),
+    "row_count": ("数据行数", "Rows"),
+    "xlsx_note_missing": (
+        "“未报告”不等于 0：表中没有出现的数字表示来源未报告，而不是数值为 0。",
+        "\"Not reported\" is not zero: a figure missing from this workbook was not reported by its source; it is not a zero.",
+    ),
+    "xlsx_note_marks": (
+        "“数值”列为纯数字，便于计算；“数值（含标记）”列带限定标记：≈ 约数，> 多于，≥ 不少于。目标值在“类型”列标为“目标”。",
+        "The Value column holds plain numbers for calculation; \"Value (marked)\" carries the marks: ≈ approximate, > more than, ≥ at least. Targets say \"target\" in the Kind column.",
+    ),
+    "xlsx_note_quote": (
+        "以单引号 ' 开头的文字：原文以 =、+、-、@ 等字符开头，为防止被表格软件当作公式执行而加上单引号，其余与原文一致。",
+        "Text starting with a single quote ': the original starts with =, +, -, @ or similar, and the quote keeps spreadsheet software from running it as a formula; the rest is verbatim.",
+    ),
+    "xlsx_note_ids": (
+        "英文小写列（institution_id 等）为机器可读编号，便于与其他数据关联。",
+        "Lower-case columns (institution_id, …) are machine-readable IDs for joining with other data.",
+    ),
+    "notes_heading": ("注意事项", "Notes"),
+    "deck_institutions": ("对比院校", "Institutions compared"),
+    "deck_theme_title": ("{theme}：共同报告的指标", "{theme}: indicators they share"),
+    "deck_method": (
+        "每项指标按所选院校中最好的数值缩放为 1（越低越好的指标以最小值为 1）；数据标签为原始数值（≈ 约数，> 多于，≥ 不少于）。空缺表示未报告，不等于 0。仅绘制口径一致的可比指标。",
+        "Each indicator is scaled so the best value among the chosen institutions is 1 (the smallest where lower is better); labels give the raw figures (≈ approximate, > more than, ≥ at least). A gap means not reported, not zero. Only indicators measured on the same basis are charted.",
+    ),
+    "deck_leads": ("{name}在{n}项指标上最好（共{total}项）。", "{name} is best on {n} of {total} indicators."),
+    "deck_not_charted": ("未绘制（口径不一致，详见数据表）：{names}", "Not charted (measured differently; see the data table): {names}"),
+    "deck_none_comparable": (
+        "所选院校共同报告的指标口径均不一致，无法缩放对比，请查看对比表。",
+        "The indicators they share are all measured differently and cannot be scaled side by side; see the comparison table.",
+    ),
+    "deck_nothing_title": ("没有可对比的图表", "Nothing to chart"),
 }
 
 VOCAB: dict[str, dict[str, tuple[str, str]]] = {
