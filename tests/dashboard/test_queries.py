@@ -15,7 +15,7 @@ def test_options_come_from_the_warehouse(ref):
 
 def test_tidy_observations_carry_source_and_evidence(ref, everything):
     obs = queries.observations(ref, everything)
-    assert len(obs) == 187
+    assert len(obs) == 189
     row = obs[obs["indicator_id"] == "emp_destination_rate"].iloc[0]
     assert row["value"] == 96.08 and row["unit"] == "percent"
     assert row["source_title"].startswith("大连职业技术学院")
@@ -59,7 +59,7 @@ def test_theme_and_indicator_selection(ref, everything):
 def test_input_reaches_sql_only_as_parameters(ref):
     hostile = Filters(institutions=("x' OR '1'='1",), provinces=("'); DROP TABLE observations; --",))
     assert queries.observations(ref, hostile).empty
-    assert len(queries.observations(ref, Filters())) == 187
+    assert len(queries.observations(ref, Filters())) == 189
 
 
 def test_awards_and_sources(ref, everything):
@@ -105,10 +105,10 @@ def test_rebuilt_warehouse_is_picked_up(tmp_path, data_dir):
     path = tmp_path / "w.duckdb"
     build(validate_dir(data_dir), path)
     first = db.current_ref(path)
-    assert len(queries.observations(first, Filters())) == 187
+    assert len(queries.observations(first, Filters())) == 189
     header, rows = read_rows(data_dir / "observations.csv")
     write_rows(data_dir / "observations.csv", header, rows[:-5])
     build(validate_dir(data_dir), path)
     second = db.current_ref(path)
     assert second != first
-    assert len(queries.observations(second, Filters())) == 182
+    assert len(queries.observations(second, Filters())) == 184
