@@ -277,6 +277,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "The indicators they share are all measured differently and cannot be scaled side by side; see the comparison table.",
     ),
     "deck_nothing_title": ("没有可对比的图表", "Nothing to chart"),
+    "deck_title": ("职业院校对比", "Vocational college comparison"),
+    "download_pptx": ("下载 PowerPoint 演示文稿", "Download PowerPoint deck"),
+    "download_pptx_help": (
+        "当前所选院校和筛选条件：标题页，加每个主题一页可编辑的原生图表，图下注明来源和时期。PowerPoint 和 WPS 均可打开。",
+        "The chosen institutions under the current filters: a title slide, then one slide per theme with a native, editable chart and its sources and periods. Opens in PowerPoint and WPS.",
+    ),
+    "file_compare": ("对比", "compare"),
 }
 
 VOCAB: dict[str, dict[str, tuple[str, str]]] = {
