@@ -223,6 +223,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "data_indicator": ("指标", "Indicators"),
     "data_search": ("搜索（指标、院校、摘录）", "Search (indicator, institution, evidence)"),
     "download_csv": ("下载 CSV（Excel / WPS 可直接打开）", "Download CSV (opens in Excel / WPS)"),
+    "download_xlsx": ("下载 Excel 工作簿", "Download Excel workbook"),
+    "download_xlsx_help": (
+        "与上表相同的行（含本页的主题、指标和搜索筛选），另附指标说明、来源和导出说明三张工作表。",
+        "The same rows as the table above (after this page's theme, indicator and search filters), plus sheets of indicator definitions, sources and export notes.",
+    ),
+    "file_data": ("数据", "data"),
+    "xlsx_title": ("VocDash 数据导出（{span}）", "VocDash data export ({span})"),
     "rows_shown": ("共 {n} 行", "{n} rows"),
     "glossary": ("指标说明", "Indicator glossary"),
     "source_list": ("来源列表", "Sources"),
@@ -270,6 +277,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "The indicators they share are all measured differently and cannot be scaled side by side; see the comparison table.",
     ),
     "deck_nothing_title": ("没有可对比的图表", "Nothing to chart"),
+    "deck_title": ("职业院校对比", "Vocational college comparison"),
+    "download_pptx": ("下载 PowerPoint 演示文稿", "Download PowerPoint deck"),
+    "download_pptx_help": (
+        "当前所选院校和筛选条件：标题页，加每个主题一页可编辑的原生图表，图下注明来源和时期。PowerPoint 和 WPS 均可打开。",
+        "The chosen institutions under the current filters: a title slide, then one slide per theme with a native, editable chart and its sources and periods. Opens in PowerPoint and WPS.",
+    ),
+    "file_compare": ("对比", "compare"),
 }
 
 VOCAB: dict[str, dict[str, tuple[str, str]]] = {

@@ -496,7 +496,9 @@ def pptx_bytes(obs: pd.DataFrame, chosen: Sequence[str], scope: pd.DataFrame, la
     obs: queries.observations() frame (it may hold more institutions than chosen);
     chosen: institution ids in the order picked (2–6); scope: institutions frame with
     institution_id, name_zh, name_en (colours follow charts.institution_colours of its
-    ids, as on screen); title, subtitle: for the title slide (e.g. period and export time).
+    ids: pass every institution, as the app colours by the full list, and each college
+    keeps its on-screen colour whatever the filters); title, subtitle: for the title
+    slide (e.g. period and export time).
 
     Slide 1 lists the chosen institutions. Then one slide per theme (employment, training,
     competition, party building, context) that has something to chart, each with a native,

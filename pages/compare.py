@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, queries, transforms, ui
+from dashboard import charts, exports, office, queries, transforms, ui
 from dashboard.i18n import t
 from dashboard.shell import context
 
@@ -28,6 +28,20 @@ if len(chosen) < 2:
 
 obs = queries.observations(ctx.ref, ctx.filters)
 picked = ctx.scope.set_index("institution_id").loc[chosen].reset_index()
+
+
+def deck() -> bytes:
+    # Built on click, in Streamlit's download thread: no st.* calls in here. Every
+    # institution goes in as the name and colour list, so each keeps its on-screen colour.
+    subtitle = exports.deck_subtitle(ctx.filters, ctx.institutions, lang, office.export_time_text(lang))
+    return office.pptx_bytes(obs, chosen, ctx.institutions, lang, t("deck_title", lang), subtitle)
+
+
+st.download_button(
+    t("download_pptx", lang), deck, file_name=exports.download_name(t("file_compare", lang), ctx.filters, "pptx"),
+    mime=office.PPTX_MIME, on_click="ignore", icon=":material/slideshow:", key="download_pptx",
+    help=t("download_pptx_help", lang),
+)
 
 st.subheader(t("compare_shared", lang))
 st.caption(t("compare_shared_help", lang))

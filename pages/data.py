@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, queries, transforms
+from dashboard import exports, office, queries, transforms
 from dashboard.i18n import t, v
 from dashboard.shell import context
 from dashboard import ui
@@ -39,11 +39,31 @@ st.caption(t("rows_shown", lang, n=len(table)))
 st.dataframe(table, hide_index=True, key="tidy", column_config={
     t("evidence", lang): st.column_config.TextColumn(width="large"),
 })
-stamp = f"{ctx.filters.period_from}-{ctx.filters.period_to}"
-st.download_button(
-    t("download_csv", lang), exports.csv_bytes(table), file_name=f"vocdash_figures_{stamp}.csv",
-    mime="text/csv", on_click="ignore", icon=":material/download:", key="download_csv",
-)
+what = t("file_data", lang)
+# The workbook's definitions cover the indicators in its rows; its sources are the list
+# shown below, every source behind those rows included.
+in_table = indicators[indicators["indicator_id"].isin(set(table["indicator_id"]))]
+sources = queries.sources(ctx.ref, ctx.filters)
+about = exports.data_about(ctx.filters, ctx.institutions, lang, themes=themes,
+                           indicators=[names.get(x, x) for x in picked], search=search)
+span = about[t("filter_period", lang)]
+
+
+def workbook() -> bytes:
+    # Built on click, in Streamlit's download thread: no st.* calls in here.
+    return office.xlsx_bytes(table, in_table, sources, lang, t("xlsx_title", lang, span=span), about=about)
+
+
+with st.container(horizontal=True):
+    st.download_button(
+        t("download_csv", lang), exports.csv_bytes(table), file_name=exports.download_name(what, ctx.filters, "csv"),
+        mime="text/csv", on_click="ignore", icon=":material/download:", key="download_csv",
+    )
+    st.download_button(
+        t("download_xlsx", lang), workbook, file_name=exports.download_name(what, ctx.filters, "xlsx"),
+        mime=office.XLSX_MIME, on_click="ignore", icon=":material/table_view:", key="download_xlsx",
+        help=t("download_xlsx_help", lang),
+    )
 
 st.subheader(t("glossary", lang))
 st.dataframe(pd.DataFrame({
@@ -61,7 +81,6 @@ st.dataframe(pd.DataFrame({
 })
 
 st.subheader(t("source_list", lang))
-sources = queries.sources(ctx.ref, ctx.filters)
 st.dataframe(pd.DataFrame({
     t("institution", lang): sources["institution_en" if lang == "en" else "institution_zh"],
     t("source", lang): sources["title_en"].fillna(sources["title"]) if lang == "en" else sources["title"],

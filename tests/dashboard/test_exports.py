@@ -17,3 +17,28 @@ def test_csv_download_bytes(ref):
     assert {row[0] for row in rows[1:]} == {"宁波第二技师学院"}
     assert "\r\n" in text  # Excel's line ends
     assert any("80.2.%" in cell for row in rows for cell in row)  # evidence kept verbatim
+
+
+def test_download_names_are_safe_and_say_what_and_when():
+    assert exports.download_name("数据", Filters(period_from=2019, period_to=2022), "xlsx") == "vocdash_数据_2019-2022.xlsx"
+    assert exports.download_name("compare", Filters(period_from=2021, period_to=2021), "pptx") == "vocdash_compare_2021.pptx"
+    assert exports.download_name('a/b: c?*"', Filters(), "csv") == "vocdash_a_b_c.csv"  # nothing Windows refuses
+
+
+def test_filter_summary_names_what_was_chosen(ref):
+    institutions = queries.institutions(ref)
+    everything = exports.filter_summary(Filters(period_from=2019, period_to=2022), institutions, "zh")
+    assert everything == {"院校类型": "全部", "省份": "全部", "院校": "全部", "时期（年份）": "2019–2022", "实际 / 目标": "全部"}
+    some = Filters(types=("technician_college",), provinces=("浙江",), institutions=("ningbo_tc2", "jiaxing_vtc"),
+                   period_from=2021, period_to=2021, kinds=("target",))
+    assert exports.filter_summary(some, institutions, "en") == {
+        "Institution type": "Technician college", "Province": "Zhejiang",
+        "Institutions": "Ningbo No. 2 Technician College, Jiaxing Vocational & Technical College",
+        "Period (year)": "2021", "Actual / target": "target",
+    }
+
+
+def test_deck_subtitle_says_period_kind_and_time(ref):
+    institutions = queries.institutions(ref)
+    text = exports.deck_subtitle(Filters(period_from=2020, period_to=2021, kinds=("actual",)), institutions, "zh", "T")
+    assert text == "时期（年份）：2020–2021；实际 / 目标：实际；导出时间：T"

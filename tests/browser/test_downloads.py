@@ -1,0 +1,174 @@
+"""The downloads as a user gets them: click in a real Chromium, save the file under
+test-artifacts/downloads/, open it with openpyxl / python-pptx / Pillow and check it says
+what the page says."""
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+from PIL import Image
+from playwright.sync_api import Page
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+
+from dashboard import charts
+from tests.browser.conftest import DOWNLOADS
+from tests.browser.helpers import assert_clean, open_page, screenshot, settle
+
+pytestmark = pytest.mark.browser
+
+COMPARED = ("dalian_vtc", "tianjin_livtc", "jiaxing_vtc")
+COMPARED_NAMES = ["大连职业技术学院", "天津轻工职业技术学院", "嘉兴职业技术学院"]
+
+
+def download(page: Page, button_text: str):
+    """Click the download button labelled button_text; keep the file under
+    test-artifacts/downloads/ by the name the browser was given."""
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    # visible: a button with help text also has a hidden copy Streamlit measures its width by
+    button = page.locator("[data-testid='stDownloadButton'] button").filter(has_text=button_text).filter(visible=True)
+    assert button.count() == 1, button_text
+    with page.expect_download(timeout=60_000) as started:
+        button.click()
+    done = started.value
+    assert done.failure() is None, done.failure()
+    target = DOWNLOADS / done.suggested_filename
+    done.save_as(target)
+    return done.suggested_filename, target
+
+
+def grid_rows(page: Page, index: int = 0) -> list[list[str]]:
+    """The rows a st.dataframe draws, read from the grid's accessible table (the cells
+    of the visible columns)."""
+    grid = page.locator("[data-testid='stDataFrame']").nth(index)
+    rows = []
+    for row in grid.locator("[role='row']").all():
+        cells = [cell.inner_text().strip() for cell in row.locator("[role='gridcell']").all()]
+        if cells:
+            rows.append(cells)
+    return rows
+
+
+def shown_number(cell) -> str:
+    """A number as the grid writes it (14, 96.08)."""
+    return f"{cell:g}" if isinstance(cell, float) else str(cell)
+
+
+def test_xlsx_download_holds_the_rows_on_screen(server, page):
+    open_page(page, server.url, "data")
+    page.locator("[data-testid='stTextInput'] input").fill("中心组")
+    page.keyboard.press("Enter")
+    settle(page)
+    assert "共 2 行" in page.locator("[data-testid='stCaptionContainer']").filter(has_text="行").first.inner_text()
+    screen = grid_rows(page)
+    assert len(screen) == 2
+
+    name, path = download(page, "下载 Excel 工作簿")
+    assert name == "vocdash_数据_2019-2022.xlsx"
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["数据", "指标说明", "来源", "说明"]
+    sheet = book["数据"]
+    assert sheet.freeze_panes == "A2"
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:10] == ["院校", "主题", "指标", "时期", "数值", "单位", "限定", "类型", "数值（含标记）", "来源"]
+    assert sheet.column_dimensions["A"].width >= 16  # 天津轻工职业技术学院 fits
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(screen)
+    for on_screen, in_book in zip(screen, rows):
+        assert on_screen == [shown_number(cell) if cell is not None else "" for cell in in_book[: len(on_screen)]]
+    # A known figure from the curated data, on screen and in the workbook alike.
+    dalian = next(row for row in rows if row[0] == "大连职业技术学院")
+    assert (dalian[2], dalian[3], dalian[4], dalian[8]) == ("党委理论学习中心组学习次数", "2021年", 10, "10次")
+    assert ["大连职业技术学院", "党建", "党委理论学习中心组学习次数", "2021年", "10"] in [row[:5] for row in screen]
+
+    glossary = list(book["指标说明"].iter_rows(values_only=True))
+    assert glossary[0][:3] == ("指标编号", "主题", "指标") and [row[2] for row in glossary[1:]] == ["党委理论学习中心组学习次数"]
+    sources = [row[1] for row in book["来源"].iter_rows(min_row=2, values_only=True)]
+    assert {row[9] for row in rows} <= set(sources)  # every row's source is listed
+    about = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True) if row[0]}
+    assert about["搜索（指标、院校、摘录）"] == "中心组" and about["数据行数"] == 2
+    assert_clean(page)
+
+
+def plotly_traces(page: Page, index: int = 0) -> list[dict]:
+    """What a drawn Plotly chart holds, read from its graph div (_fullData: the arrays
+    decoded, as drawn)."""
+    return page.evaluate(
+        """index => {
+            const graph = document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot")[index];
+            return graph._fullData.map(t => ({name: t.name, x: Array.from(t.x), y: Array.from(t.y), text: Array.from(t.text)}));
+        }""",
+        index,
+    )
+
+
+def test_pptx_download_is_the_comparison_on_screen(server, page):
+    query = "&".join(f"cmp={iid}" for iid in COMPARED)
+    open_page(page, server.url, "compare", query)
+    screen = {}
+    for trace in plotly_traces(page):
+        for indicator, value, text in zip(trace["x"], trace["y"], trace["text"]):
+            screen[(trace["name"], indicator)] = (value, text)
+    assert len(screen) >= 10
+    screenshot(page, "compare-3-zh", width=1920)
+
+    name, path = download(page, "下载 PowerPoint 演示文稿")
+    assert name == "vocdash_对比_2019-2022.pptx"
+    deck = Presentation(path)
+    slides = list(deck.slides)
+    cover = "\n".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
+    assert all(institution in cover for institution in COMPARED_NAMES)
+    assert "时期（年份）：2019–2022" in cover
+
+    titles = [slide.shapes.title.text_frame.text for slide in slides[1:]]
+    assert titles == ["培训：共同报告的指标", "党建：共同报告的指标", "背景：共同报告的指标"]
+    in_deck = {}
+    for slide in slides[1:]:
+        found = [shape.chart for shape in slide.shapes if shape.has_chart]
+        assert len(found) == 1  # a native chart, not a picture
+        assert not any(shape.shape_type == 13 for shape in slide.shapes)  # MSO_SHAPE_TYPE.PICTURE
+        chart = found[0]
+        assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+        plot = chart.plots[0]
+        assert [series.name for series in plot.series] == COMPARED_NAMES
+        for series in plot.series:
+            for index, value in enumerate(series.values):
+                if value is not None:
+                    in_deck[(series.name, plot.categories[index])] = (value, series.points[index].data_label.text_frame.text)
+        text = "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        assert "缩放值（最大 = 1）" in text and "来源：" in text
+        assert re.search(r"《[^》]+》（20\d\d", text)  # each source with its period
+    # The deck draws the bars the screen draws, with the same values and labels.
+    assert in_deck.keys() == screen.keys()
+    for key, (value, text) in screen.items():
+        assert in_deck[key][0] == pytest.approx(value) and in_deck[key][1] in (text, f"目标 {text}"), key
+    assert in_deck[("大连职业技术学院", "党委理论学习中心组学习次数")] == (pytest.approx(10 / 14), "10次")
+    assert ("嘉兴职业技术学院", "党委理论学习中心组学习次数") not in in_deck  # not reported: a gap
+    party = next(slide for slide in slides if slide.shapes.title.text_frame.text.startswith("党建"))
+    assert "大连职业技术学院《领导班子2021年度工作总结》（2021年）" in "\n".join(
+        shape.text_frame.text for shape in party.shapes if shape.has_text_frame)
+    assert_clean(page)
+
+
+def test_png_export_from_the_chart_toolbar(server, page):
+    query = "&".join(f"cmp={iid}" for iid in COMPARED)
+    open_page(page, server.url, "compare", query)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    graph = chart.locator(".js-plotly-plot")
+    size = graph.evaluate("g => ({width: g._fullLayout.width, height: g._fullLayout.height, title: g.layout.title.text})")
+    chart.hover()
+    button = chart.locator(".modebar-btn[data-title='Download plot as a PNG' i]")  # Plotly 7 writes PNG
+    with page.expect_download(timeout=60_000) as started:
+        button.click()
+    done = started.value
+    expected = charts.chart_config(size["title"])["toImageButtonOptions"]["filename"] + ".png"
+    assert done.suggested_filename == expected
+    assert done.suggested_filename.startswith("vocdash_标准化对比")
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    target = DOWNLOADS / done.suggested_filename
+    done.save_as(target)
+    with Image.open(target) as image:
+        assert image.format == "PNG"
+        assert image.size == (3 * size["width"], 3 * size["height"])
+    assert_clean(page)
