@@ -20,5 +20,6 @@ class DataError(Exception):
     """The input is invalid; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+        # A key sorts a million problems in C; the dataclass order would compare in Python.
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.message))
         super().__init__(f"{len(self.problems)} problem(s) in the data")

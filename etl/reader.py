@@ -1,35 +1,54 @@
-"""Text to a frame of strings, each row knowing the line of the file it starts on."""
+"""CSV bytes to a table of text cells, each row knowing the line of the file it starts on.
+
+Two parsers give the same result. The fast one is pyarrow's multi-threaded CSV reader,
+used for files with no comment lines and balanced quotes (every large file in practice);
+line numbers then follow from the row index plus the line breaks inside earlier quoted
+cells, and are checked against the file's line count. Anything else — comment lines, an
+odd number of quotes, ragged rows, a count that does not add up — goes to the careful
+parser, Python's csv module read record by record, which knows every row's line exactly.
+"""
 from __future__ import annotations
 
 import csv
 import io
-import re
-import warnings
 
-import pandas as pd
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from .problems import Problem
 
 LINE = "_line"
-_COMMENT_LINE = re.compile(r"^#[^\n]*", re.MULTILINE)
-_OPEN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+# Fed after the last line: a record of its own unless an unclosed quote swallows it.
+_SENTINEL = "\U0010fffdend\U0010fffd"
 
 
-def parse_csv(text: str, file_name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Parse CSV text whose first line is the header.
+class _Unsuitable(Exception):
+    """The fast parser cannot vouch for this file; use the careful one."""
 
-    Cells are stripped of surrounding white space. Blank lines and lines starting with `#`
-    (the templates' commented examples) are skipped. Returns (frame, problems); the frame is
-    None when the file cannot be read as a table.
+
+def parse_csv_bytes(data: bytes, file_name: str) -> tuple[pa.Table | None, list[Problem]]:
+    """Parse UTF-8 CSV bytes (no BOM) whose first line is the header.
+
+    Cells are stripped of surrounding white space; CRLF and CR line ends become LF (inside
+    cells too). Blank lines, lines of bare commas and lines starting with `#` (the
+    templates' commented examples) are skipped; line numbers stay those of the file.
+    Returns (table of string columns plus `_line`, problems); the table is None when the
+    file cannot be read as a table.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if not data.strip():
         return None, [Problem(file_name, 0, "", "file is empty: it needs at least a header line")]
-    # Blank out comment lines rather than delete them, so line numbers stay true.
-    text = _COMMENT_LINE.sub("", text)
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
-    if not any(cell.strip() for cell in header):
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]
+    header = next(csv.reader([first.decode("utf-8")]), [])
+    if not any(cell.strip() for cell in header) or first.startswith(b"#"):
         return None, [Problem(file_name, 1, "", "line 1 must be the header (the column names)")]
+    if len(header) == 1 and ("\t" in header[0] or ";" in header[0]):
+        separator = "tabs" if "\t" in header[0] else "semicolons"
+        return None, [Problem(file_name, 1, "", f"the header is separated by {separator}, not commas; save the file as CSV UTF-8 (逗号分隔)")]
     names = [cell.strip() for cell in header]
     while names and not names[-1]:
         names.pop()  # Excel leaves trailing commas after a deleted column
@@ -44,71 +63,115 @@ def parse_csv(text: str, file_name: str) -> tuple[pd.DataFrame | None, list[Prob
     if problems:
         return None, problems
 
+    width = len(header)
+    body = b"" if end < 0 else data[end + 1:]
     try:
-        frame = _parse_fast(text, len(header))
-    except (pd.errors.ParserError, _Ragged) as error:
-        if match := _OPEN_QUOTE.search(str(error)):
-            line = int(match.group(1)) + 1
-            return None, [Problem(file_name, line, "", 'a quote (") opens a cell that never closes')]
-        frame, problems = _parse_careful(text, file_name, len(names))
+        columns, lines = _parse_fast(body, width)
+    except _Unsuitable:
+        columns, lines, problems = _parse_careful(body.decode("utf-8"), file_name, width, len(names))
         if problems:
             return None, problems
-    extra = [column for column in frame.columns if column != LINE and column >= len(names)]
+
+    extra = columns[len(names):]
     if extra:
-        filled = frame[extra].ne("").any(axis=1)
+        filled = np.zeros(len(lines), dtype=bool)
+        for column in extra:
+            filled |= pc.not_equal(column, "").to_numpy(zero_copy_only=False)
         if filled.any():
             return None, [
                 Problem(file_name, int(line), f"column {len(names) + 1}", "cell has no column name in the header")
-                for line in frame.loc[filled, LINE]
+                for line in lines[filled]
             ]
-        frame = frame.drop(columns=extra)
-    frame.columns = [*names, LINE]
-
-    for name in names:
-        frame[name] = frame[name].str.strip()
-    blank = frame[names].eq("").all(axis=1)
-    return frame.loc[~blank].reset_index(drop=True), []
-
-
-class _Ragged(Exception):
-    """A row has more cells than the header."""
+    stripped = [pc.utf8_trim_whitespace(column) for column in columns[:len(names)]]
+    table = pa.table(stripped + [pa.array(lines, pa.int64())], names=[*names, LINE])
+    blank = np.ones(len(lines), dtype=bool)
+    for column in stripped:
+        blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
+    if blank.any():
+        table = table.filter(pa.array(~blank))
+    return table, []
 
 
-def _parse_fast(text: str, width: int) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", pd.errors.ParserWarning)
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                skip_blank_lines=False, engine="c", index_col=False, header=None, skiprows=1,
-                names=list(range(width)),
-            )
-        except pd.errors.ParserWarning as warning:
-            raise _Ragged(str(warning)) from None
-    # A row starts on line 2 + its index, plus every line break inside earlier quoted cells.
-    extra = pd.Series(0, index=frame.index)
-    if '"' in text:
-        for name in frame.columns:
-            extra = extra + frame[name].str.count("\n")
-    frame[LINE] = 2 + frame.index.to_numpy() + extra.shift(fill_value=0).cumsum().to_numpy()
-    return frame
+def _parse_fast(body: bytes, width: int) -> tuple[list[pa.ChunkedArray], np.ndarray]:
+    names = [f"c{index}" for index in range(width)]
+    if not body.strip(b"\n"):
+        return [pa.chunked_array([], pa.string()) for _ in names], np.zeros(0, dtype=np.int64)
+    quotes = body.count(b'"')
+    if body.startswith(b"#") or b"\n#" in body or quotes % 2:
+        raise _Unsuitable
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(newlines_in_values=quotes > 0, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        raise _Unsuitable from None  # ragged rows: the careful parser names them
+    rows = table.num_rows
+    breaks = np.zeros(rows, dtype=np.int64)
+    if quotes:
+        for column in table.columns:
+            breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+    physical = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if rows + int(breaks.sum()) != physical:
+        raise _Unsuitable
+    before = np.concatenate(([0], np.cumsum(breaks)[:-1])) if rows else breaks
+    lines = 2 + np.arange(rows, dtype=np.int64) + before
+    return list(table.columns), lines
 
 
-def _parse_careful(text: str, file_name: str, width: int) -> tuple[pd.DataFrame, list[Problem]]:
-    """Row-by-row parse for files the C parser refuses: names every row with too many
-    cells, and forgives trailing blank cells (Excel adds them after a deleted column)."""
-    reader = csv.reader(io.StringIO(text))
-    next(reader)
+def _parse_careful(text: str, file_name: str, width: int, named: int) -> tuple[list[pa.Array], np.ndarray, list[Problem]]:
+    """Record by record with the csv module. A line starting with '#' is a comment only
+    where a record starts, never inside a quoted cell; rows with more cells than the
+    header are named (trailing blank cells are forgiven); short rows are padded."""
+    state = {"record_start": 0}  # lines the reader had used when the current record began
+    pieces = text.split("\n")
+    if pieces and pieces[-1] == "":
+        pieces.pop()
+
+    def feed():
+        for pulled, piece in enumerate(pieces):
+            if pulled == state["record_start"] and piece.startswith("#"):
+                yield "\n"  # a comment: an empty record, so the count stays true
+            else:
+                yield piece + "\n"
+        yield _SENTINEL
+
+    reader = csv.reader(feed())
     rows, lines, problems = [], [], []
-    start = reader.line_num + 1
-    for fields in reader:
-        if len(fields) > width:
-            if any(field.strip() for field in fields[width:]):
-                problems.append(Problem(file_name, start, "", f"row has {len(fields)} cells but the header has {width}"))
-            fields = fields[:width]
-        rows.append(fields + [""] * (width - len(fields)))
+    while True:
+        state["record_start"] = reader.line_num
+        start = reader.line_num + 2  # the header is line 1
+        fields = next(reader, None)
+        if fields is None or fields == [_SENTINEL]:
+            break
+        if any(_SENTINEL in field for field in fields):
+            return [], np.zeros(0, dtype=np.int64), [Problem(file_name, start, "", 'a quote (") opens a cell that never closes')]
+        if not fields:
+            continue
+        if len(fields) > width and any(field.strip() for field in fields[width:]):
+            problems.append(Problem(file_name, start, "", f"row has {len(fields)} cells but the header has {width}"))
+        rows.append((fields + [""] * width)[:width])
         lines.append(start)
-        start = reader.line_num + 1
-    frame = pd.DataFrame(rows, columns=list(range(width)), dtype=str)
-    frame[LINE] = lines
-    return frame, problems
+    columns = [pa.array([row[index] for row in rows], pa.string()) for index in range(width)]
+    return columns, np.array(lines, dtype=np.int64), problems
+
+
+def parse_csv(text: str, file_name: str):
+    """parse_csv_bytes for text, as a pandas frame of str cells (for callers and tests
+    that hold text)."""
+    table, problems = parse_csv_bytes(text.lstrip("\ufeff").encode("utf-8"), file_name)
+    return (None if table is None else to_frame(table)), problems
+
+
+def to_frame(table: pa.Table):
+    """A table of text cells as a pandas frame of str (object) columns plus `_line`."""
+    frame = table.to_pandas(types_mapper=None)
+    for name in frame.columns:
+        if name != LINE:
+            frame[name] = frame[name].astype(object)
+    return frame

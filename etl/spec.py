@@ -1,8 +1,8 @@
 """The warehouse's tables, declared once.
 
-The pandera schemas (etl.validate) and the DuckDB DDL (etl.warehouse) are both generated
-from these declarations, so a vocabulary or a key can never differ between the check and
-the database constraint.
+The SQL checks (etl.validate) and the DuckDB DDL (etl.warehouse) are both generated from
+these declarations, so a vocabulary or a key can never differ between the check and the
+database constraint.
 """
 from __future__ import annotations
 

@@ -243,6 +243,23 @@ def test_every_case_is_in_the_doc():
     assert missing == []
 
 
+def test_the_doc_states_each_outcome_as_the_manifest_does():
+    """Curators read docs/bad-input.md, not cases.toml: each row must show the exact
+    problem and note lines the ETL gives."""
+    rows = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if match := re.match(r"\| `([^`]+\.csv)` \|", line):
+            rows[match.group(1)] = line.replace("\\|", "|")
+    wrong = []
+    for case in CASES:
+        row = rows[case["file"]]
+        expected = case.get("problems", []) if "problem_count" not in case else case["problems"][:1]
+        expected = expected + case.get("notes", [])
+        if case["outcome"] not in row or any(f"`{line}`" not in row for line in expected):
+            wrong.append(case["file"])
+    assert wrong == []
+
+
 # --- generated at test time --------------------------------------------------------------
 
 HUNDRED_MB = 100 * 1024 * 1024

@@ -64,3 +64,16 @@ def test_real_utf8_with_latin_letters_stays_utf8():
 def test_gbk_lines_that_look_like_utf8_do_not_count_as_mixed():
     raw = "a,b\n约,中文测试\n".encode("gbk")
     assert decode_bytes(raw, "x.csv")[1] == "gb18030"
+
+
+def test_utf8_is_passed_on_as_bytes_without_its_bom():
+    from etl.decode import decode_to_utf8
+
+    assert decode_to_utf8("\ufeff就业,1\n".encode("utf-8"), "x.csv") == ("就业,1\n".encode("utf-8"), "utf-8-sig")
+    assert decode_to_utf8("就业".encode("gbk"), "x.csv") == ("就业".encode("utf-8"), "gb18030")
+
+
+def test_a_file_cut_off_inside_a_character_is_called_cut_off():
+    raw = "institution_id,name_zh\nx,大连".encode("utf-8")[:-1]
+    with pytest.raises(DecodeError, match="ends in the middle of a character"):
+        decode_bytes(raw, "institutions.csv")

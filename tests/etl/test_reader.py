@@ -77,3 +77,40 @@ def test_cells_under_a_blank_header_cell_are_refused():
     frame, problems = parse_csv("a,b,\n1,2,\n3,4,lost\n", "t.csv")
     assert frame is None
     assert [str(p) for p in problems] == ["t.csv:3: column 3: cell has no column name in the header"]
+
+
+def test_a_hash_line_inside_a_quoted_cell_is_text_not_a_comment():
+    text = 'a,b\n# a comment\n1,"first\n#2 kept\nlast"\n2,two\n'
+    frame, problems = parse_csv(text, "t.csv")
+    assert problems == []
+    assert lines_and(frame, "a") == [(3, "1"), (6, "2")]
+    assert frame["b"].tolist() == ["first\n#2 kept\nlast", "two"]
+
+
+def test_the_fast_and_the_careful_parser_agree():
+    # The same rows; a comment line sends the second file to the careful parser.
+    rows = 'x,"two\nlines, and a comma"\n"y ""quoted""",plain\n,\nz, padded \n'
+    fast, _ = parse_csv("a,b\n" + rows, "t.csv")
+    careful, _ = parse_csv("a,b\n" + rows + "# a trailing comment\n", "t.csv")
+    assert fast.to_dict("list") == careful.to_dict("list")
+    assert lines_and(fast, "a") == [(2, "x"), (4, 'y "quoted"'), (6, "z")]
+
+
+def test_a_lone_quote_inside_a_cell_is_an_ordinary_character():
+    frame, problems = parse_csv('a,b\n1,12" screen\n2,two\n', "t.csv")
+    assert problems == []
+    assert frame["b"].tolist() == ['12" screen', "two"]
+    assert frame["_line"].tolist() == [2, 3]
+
+
+def test_a_tab_separated_file_is_named_as_such():
+    frame, problems = parse_csv("a\tb\n1\t2\n", "t.csv")
+    assert frame is None
+    assert [str(p) for p in problems] == [
+        "t.csv:1: the header is separated by tabs, not commas; save the file as CSV UTF-8 (逗号分隔)"
+    ]
+
+
+def test_a_header_without_a_line_end_is_a_table_without_rows():
+    frame, problems = parse_csv("a,b", "t.csv")
+    assert problems == [] and len(frame) == 0 and list(frame.columns) == ["a", "b", "_line"]

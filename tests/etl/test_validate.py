@@ -271,3 +271,26 @@ def test_line_numbers_count_comments_blank_lines_and_multiline_cells(data_dir):
     assert problems(data_dir) == [
         'observations.csv:6: qualifier: unknown value "about"; use one of: exact | approx | more_than | at_least'
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1" + "0" * 400, "is too large to be a number"),
+        ("10¹", "it holds a superscript or circled digit"),
+        ("⑩", "it holds a superscript or circled digit"),
+        ("96.08\n（2021届）", "it holds a line break"),
+    ],
+)
+def test_numbers_that_only_look_like_numbers_are_refused_on_one_line(data_dir, value, reason):
+    line = edit_row(data_dir / "observations.csv", 3, value=value)
+    found = problems(data_dir)
+    assert len(found) == 1 and "\n" not in found[0]
+    assert found[0].startswith(f"observations.csv:{line}: value: ") and reason in found[0]
+
+
+def test_a_cell_gets_the_first_check_it_fails_not_all_of_them(data_dir):
+    line = edit_row(data_dir / "observations.csv", 0, indicator_id="Not An Id" * 10)
+    assert problems(data_dir) == [
+        f'observations.csv:{line}: indicator_id: "{("Not An Id" * 10)[:57]}..." is not an id: use lowercase ASCII letters, digits, "_" or "-"'
+    ]

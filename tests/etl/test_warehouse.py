@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -56,9 +57,11 @@ def test_tables_are_typed_and_keyed(built):
     ).fetchall()
     kinds = {(table, kind) for table, kind in constraints}
     for table in TABLES:
-        assert (table.name, "PRIMARY KEY") in kinds
         assert (table.name, "CHECK") in kinds
-    assert ("observations", "FOREIGN KEY") in kinds and ("awards", "FOREIGN KEY") in kinds
+        # The fact tables' keys are checked by the build, not declared (see warehouse.py).
+        declared = table.name not in warehouse.UNDECLARED_KEYS
+        assert ((table.name, "PRIMARY KEY") in kinds) == declared
+    assert ("sources", "FOREIGN KEY") in kinds
     published = con.execute("SELECT published FROM sources WHERE published IS NOT NULL").fetchall()
     assert str(published[0][0]) == "2022-02-24"
     con.close()
@@ -70,15 +73,40 @@ def test_tables_are_typed_and_keyed(built):
         "INSERT INTO indicators VALUES ('x', 'sports', 'a', 'a', 'count', 'd', 'd', true, true)",
         "UPDATE observations SET qualifier = 'about' WHERE value = 10",
         "UPDATE observations SET value = -1 WHERE value = 10",
-        "INSERT INTO observations SELECT * REPLACE ('ghost' AS institution_id) FROM observations LIMIT 1",
+        "INSERT INTO sources SELECT * REPLACE ('ghost' AS institution_id, 'ghost_source' AS source_id) FROM sources LIMIT 1",
+        "INSERT INTO institutions SELECT * FROM institutions LIMIT 1",
     ],
-    ids=["vocabulary", "qualifier", "negative", "foreign key"],
+    ids=["vocabulary", "qualifier", "negative", "foreign key", "primary key"],
 )
 def test_database_constraints_refuse_bad_rows(built, statement):
     con = duckdb.connect(str(built))
     with pytest.raises(duckdb.ConstraintException):
         con.execute(statement)
     con.close()
+
+
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        ("INSERT INTO stage_ghost SELECT * REPLACE ('ghost' AS institution_id) FROM stage_observations LIMIT 1",
+         "observations.institution_id: 1 row(s) not in institutions"),
+        ("INSERT INTO stage_ghost SELECT * FROM stage_observations LIMIT 1",
+         "observations: 1 key(s) repeated"),
+    ],
+    ids=["reference", "repeated key"],
+)
+def test_a_fact_row_that_breaks_the_keys_is_never_published(built, data_dir, statement, refusal):
+    """Observations and awards keys are not declared to DuckDB, so the build checks them
+    itself before it publishes: rows slipped past validation leave the old file as it was."""
+    before = digest(built)
+    dataset = validate_dir(data_dir)
+    dataset.con.execute("CREATE TABLE stage_ghost AS SELECT * FROM stage_observations")
+    dataset.con.execute(statement)
+    dataset.con.execute("CREATE OR REPLACE VIEW stage_observations AS SELECT * FROM stage_ghost")
+    with pytest.raises(RuntimeError, match=re.escape(refusal)):
+        warehouse.build(dataset, built)
+    assert digest(built) == before
+    assert leftovers(built.parent) == []
 
 
 def test_build_is_idempotent(tmp_path, data_dir):
