@@ -262,3 +262,671 @@ def existing_keys(ref: WarehouseRef, table: str, institution_ids: tuple[str, ...
     if table in ("observations", "awards"):
         return query(ref, f"SELECT {select} FROM {table} WHERE list_contains(?, institution_id)", [list(institution_ids)])
     return query(ref, f"SELECT {select} FROM {table}")
+
+
+# --- national scale: aggregates pushed into SQL ----------------------------------------
+#
+# At 11,000 institutions a page cannot pull every figure into pandas. These queries return
+# one row per indicator, per bin, per ranked or chosen institution, or per page of rows.
+#
+# Which figures a distribution counts (said on the page too): actual figures only, each
+# institution's latest in the period; exact and approximate (≈) values are counted, the
+# approximate ones counted apart; lower bounds (>, ≥) are left out of the values and
+# counted; targets are never mixed in (institutions with targets only are counted).
+
+COUNTED_QUALIFIERS = ("exact", "approx")
+BOUND_QUALIFIERS = ("more_than", "at_least")
+HISTOGRAM_BINS = 30
+PEER_GROUPS = ("type", "province", "type_province", "field", "custom")
+
+
+def _field_clause(filters: Filters, alias: str = "i") -> tuple[str, list]:
+    """The population a distribution is drawn over: the type and province filters, not the
+    institutions filter (those are the institutions marked on it)."""
+    field = Filters(types=filters.types, provinces=filters.provinces)
+    return _institution_clause(field, alias)
+
+
+def _latest_cte(filters: Filters, indicator_ids: tuple[str, ...]) -> tuple[str, list]:
+    """CTE `latest`: each institution's latest actual figure per indicator in the period
+    (ties: the exact one, then the greater source id, so the choice is stable). arg_max is
+    a hash aggregate: about ten times faster here than row_number() over a window."""
+    where_p, params = _period_clause(filters, "o")
+    return (
+        f"""latest AS MATERIALIZED (
+            SELECT institution_id, indicator_id, f.value, f.qualifier, f.period, f.period_end, f.period_type, f.source_id
+            FROM (
+                SELECT o.institution_id, o.indicator_id,
+                       arg_max({{'value': o.value, 'qualifier': o.qualifier, 'period': o.period,
+                                 'period_end': o.period_end, 'period_type': o.period_type, 'source_id': o.source_id}},
+                               (coalesce(o.period_end, o.period), o.period, o.qualifier = 'exact', o.source_id)) AS f
+                FROM observations o
+                WHERE o.kind = 'actual' AND list_contains(?, o.indicator_id) AND {where_p}
+                GROUP BY ALL
+            )
+        )""",
+        [list(indicator_ids)] + params,
+    )
+
+
+@st.cache_data(**_CACHE)
+def distribution(
+    ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...], bins: int = HISTOGRAM_BINS
+) -> pd.DataFrame:
+    """Per indicator, the spread of the latest actual values over the field, and a histogram.
+
+    One row per indicator and bin (bin is NULL for an indicator with no counted value).
+    Columns: indicator_id, n (counted values), n_approx, n_bound, n_target_only, n_field,
+    min, q1, median, q3, p99, max, first_period, last_period, n_academic, log_scale,
+    bin, lo, hi, overflow (values above p99 go to one last bin), institutions.
+
+    Bins are equal widths from min to p99, on a log scale when the values are positive and
+    p99 is 20 times min or more (counts of people and money are skewed: a linear scale
+    would put most institutions in the first bin) and never for percentages.
+    """
+    where_f, params_f = _field_clause(filters)
+    latest, params_l = _latest_cte(filters, indicator_ids)
+    where_p, params_p = _period_clause(filters, "o")
+    targets_wanted = "TRUE" if "target" in filters.kinds else "FALSE"
+    actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        WITH {latest},
+        field AS (SELECT institution_id FROM institutions i WHERE {where_f}),
+        mine AS MATERIALIZED (
+            SELECT l.* FROM latest l
+            WHERE l.institution_id IN (SELECT institution_id FROM field) AND {actual_wanted}
+        ),
+        counted AS (SELECT * FROM mine WHERE list_contains(?, qualifier)),
+        targets_only AS (
+            SELECT o.indicator_id, count(DISTINCT o.institution_id) AS n_target_only
+            FROM observations o
+            WHERE o.kind = 'target' AND {targets_wanted} AND list_contains(?, o.indicator_id) AND {where_p}
+              AND o.institution_id IN (SELECT institution_id FROM field)
+              AND NOT EXISTS (SELECT 1 FROM mine m WHERE m.institution_id = o.institution_id AND m.indicator_id = o.indicator_id)
+            GROUP BY ALL
+        ),
+        stats AS (
+            SELECT d.indicator_id, d.unit,
+                   count(c.value) AS n,
+                   count(c.value) FILTER (c.qualifier = 'approx') AS n_approx,
+                   min(c.value) AS min, quantile_cont(c.value, 0.25) AS q1, quantile_cont(c.value, 0.5) AS median,
+                   quantile_cont(c.value, 0.75) AS q3, quantile_cont(c.value, 0.99) AS p99, max(c.value) AS max,
+                   min(c.period) AS first_period, max(coalesce(c.period_end, c.period)) AS last_period,
+                   count(c.value) FILTER (c.period_type = 'academic_year') AS n_academic
+            FROM indicators d LEFT JOIN counted c USING (indicator_id)
+            WHERE list_contains(?, d.indicator_id)
+            GROUP BY ALL
+        ),
+        scaled AS (
+            SELECT *, (min > 0 AND p99 >= 20 * min AND unit <> 'percent') AS log_scale FROM stats
+        ),
+        edges AS (
+            SELECT *,
+                   CASE WHEN log_scale THEN ln(min) ELSE min END AS a,
+                   CASE WHEN log_scale THEN ln(p99) ELSE p99 END AS b
+            FROM scaled
+        ),
+        binned AS (
+            SELECT c.indicator_id,
+                   CASE WHEN c.value > e.p99 THEN ?
+                        WHEN e.b <= e.a THEN 0
+                        ELSE least(? - 1, floor(((CASE WHEN e.log_scale THEN ln(c.value) ELSE c.value END) - e.a)
+                                                / (e.b - e.a) * ?))::INTEGER
+                   END AS bin,
+                   count(*) AS institutions
+            FROM counted c JOIN edges e USING (indicator_id)
+            GROUP BY ALL
+        )
+        SELECT e.indicator_id, e.n, e.n_approx,
+               (SELECT count(*) FROM mine m WHERE m.indicator_id = e.indicator_id AND NOT list_contains(?, m.qualifier)) AS n_bound,
+               coalesce(t.n_target_only, 0) AS n_target_only,
+               (SELECT count(*) FROM field) AS n_field,
+               e.min, e.q1, e.median, e.q3, e.p99, e.max, e.first_period, e.last_period, e.n_academic, e.log_scale,
+               b.bin,
+               CASE WHEN b.bin = ? THEN e.p99
+                    WHEN e.b <= e.a THEN e.min
+                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * b.bin / ?)
+                    ELSE e.a + (e.b - e.a) * b.bin / ? END AS lo,
+               CASE WHEN b.bin = ? THEN e.max
+                    WHEN e.b <= e.a THEN e.max
+                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * (b.bin + 1) / ?)
+                    ELSE e.a + (e.b - e.a) * (b.bin + 1) / ? END AS hi,
+               coalesce(b.bin = ?, FALSE) AS overflow,
+               coalesce(b.institutions, 0) AS institutions
+        FROM edges e
+        LEFT JOIN binned b USING (indicator_id)
+        LEFT JOIN targets_only t USING (indicator_id)
+        ORDER BY e.indicator_id, b.bin
+        """,
+        params_l + params_f + [list(COUNTED_QUALIFIERS), list(indicator_ids)] + params_p
+        + [list(indicator_ids), bins, bins, bins, list(COUNTED_QUALIFIERS), bins, bins, bins, bins, bins, bins, bins],
+    )
+
+
+_LATEST_COLUMNS = """
+    l.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
+    l.indicator_id, l.value, l.qualifier, l.period, l.period_end, l.period_type,
+    l.source_id, s.title AS source_title, s.title_en AS source_title_en
+"""
+
+
+@st.cache_data(**_CACHE)
+def ranked(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...], n: int = 10) -> pd.DataFrame:
+    """Per indicator, the first and last n institutions of the field by latest counted
+    value (exact or ≈). 'top' is the best end: the largest values, or the smallest where
+    lower is better; with no stated direction, simply the largest. Ties share a rank
+    (rank 1, 1, 3); the display order within a tie is by name.
+
+    Columns: indicator_id, end ('top' / 'bottom'), rank (1 = best or largest), n (values
+    ranked), institution columns, value, qualifier, period, period_end, period_type, source.
+    """
+    where_f, params_f = _field_clause(filters)
+    latest, params_l = _latest_cte(filters, indicator_ids)
+    actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        WITH {latest},
+        scored AS (
+            SELECT l.*, i.name_zh,
+                   CASE WHEN d.higher_is_better = FALSE THEN l.value ELSE -l.value END AS badness
+            FROM latest l
+            JOIN institutions i USING (institution_id)
+            JOIN indicators d USING (indicator_id)
+            WHERE {where_f} AND list_contains(?, l.qualifier) AND {actual_wanted}
+        ),
+        ordered AS (
+            SELECT institution_id, indicator_id,
+                   rank() OVER (PARTITION BY indicator_id ORDER BY badness) AS rank,
+                   row_number() OVER (PARTITION BY indicator_id ORDER BY badness, name_zh, institution_id) AS from_top,
+                   row_number() OVER (PARTITION BY indicator_id ORDER BY badness DESC, name_zh DESC, institution_id DESC) AS from_bottom,
+                   count(*) OVER (PARTITION BY indicator_id) AS n
+            FROM scored
+        )
+        SELECT r.indicator_id, CASE WHEN r.from_top <= ? THEN 'top' ELSE 'bottom' END AS "end",
+               r.rank, r.n, r.from_top, {_LATEST_COLUMNS}
+        FROM ordered r
+        JOIN latest l USING (institution_id, indicator_id)
+        JOIN institutions i ON i.institution_id = l.institution_id
+        JOIN sources s ON s.source_id = l.source_id
+        WHERE r.from_top <= ? OR r.from_bottom <= ?
+        ORDER BY r.indicator_id, r.from_top
+        """,
+        params_l + params_f + [list(COUNTED_QUALIFIERS), n, n, n],
+    )
+
+
+def _peer_condition(peer: str) -> str:
+    """How a peer p relates to a chosen institution c (both joined to institutions)."""
+    return {
+        "type": "pi.type = ci.type",
+        "province": "pi.province = ci.province",
+        "type_province": "pi.type = ci.type AND pi.province = ci.province",
+        "field": "p.institution_id IN (SELECT institution_id FROM field)",
+        "custom": "(list_contains(?, p.institution_id) OR p.institution_id = c.institution_id)",
+    }[peer]
+
+
+@st.cache_data(**_CACHE)
+def peer_positions(
+    ref: WarehouseRef,
+    filters: Filters,
+    indicator_ids: tuple[str, ...],
+    chosen: tuple[str, ...],
+    peer: str = "type",
+    custom: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Where each chosen institution's latest actual value sits among its peers.
+
+    One row per chosen institution and indicator it has a latest actual figure for.
+    Peer groups (the institution itself always belongs): 'type' same type, 'province' same
+    province, 'type_province' both, 'field' the institutions the type and province filters
+    allow, 'custom' a given list. Peers count only with a counted value (exact or ≈).
+    Columns: institution columns, indicator_id, value, qualifier, period…, source, and
+    peer_n, below, equal, above (peers with a smaller, equal, larger value; equal includes
+    the institution itself). NULL counts when its own value is a bound (>, ≥): its place
+    is not known. transforms.percentiles turns the counts into a percentile.
+    """
+    if peer not in PEER_GROUPS:
+        raise ValueError(f"unknown peer group {peer!r}")
+    where_f, params_f = _field_clause(filters)
+    latest, params_l = _latest_cte(filters, indicator_ids)
+    actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    custom_params = [list(custom)] if peer == "custom" else []
+    return query(
+        ref,
+        f"""
+        WITH {latest},
+        field AS (SELECT institution_id FROM institutions i WHERE {where_f}),
+        chosen AS (SELECT * FROM latest WHERE list_contains(?, institution_id) AND {actual_wanted}),
+        counts AS (
+            SELECT c.institution_id, c.indicator_id,
+                   count(*) AS peer_n,
+                   count(*) FILTER (p.value < c.value) AS below,
+                   count(*) FILTER (p.value = c.value) AS equal,
+                   count(*) FILTER (p.value > c.value) AS above
+            FROM chosen c
+            JOIN institutions ci ON ci.institution_id = c.institution_id
+            JOIN latest p ON p.indicator_id = c.indicator_id
+            JOIN institutions pi ON pi.institution_id = p.institution_id
+            WHERE list_contains(?, c.qualifier) AND list_contains(?, p.qualifier) AND {_peer_condition(peer)}
+            GROUP BY ALL
+        )
+        SELECT {_LATEST_COLUMNS}, k.peer_n, k.below, k.equal, k.above
+        FROM chosen l
+        JOIN institutions i ON i.institution_id = l.institution_id
+        JOIN sources s ON s.source_id = l.source_id
+        LEFT JOIN counts k ON k.institution_id = l.institution_id AND k.indicator_id = l.indicator_id
+        ORDER BY l.indicator_id, list_position(?, l.institution_id)
+        """,
+        params_l + params_f + [list(chosen), list(COUNTED_QUALIFIERS), list(COUNTED_QUALIFIERS)] + custom_params + [list(chosen)],
+    )
+
+
+@st.cache_data(**_CACHE)
+def peer_sizes(ref: WarehouseRef, filters: Filters, chosen: tuple[str, ...], peer: str = "type", custom: tuple[str, ...] = ()) -> pd.DataFrame:
+    """How many institutions each chosen institution's peer group holds (whether or not
+    they report): institution_id, peers."""
+    if peer not in PEER_GROUPS:
+        raise ValueError(f"unknown peer group {peer!r}")
+    where_f, params_f = _field_clause(filters)
+    condition = _peer_condition(peer).replace("p.institution_id", "pi.institution_id").replace("c.institution_id", "ci.institution_id")
+    return query(
+        ref,
+        f"""
+        WITH field AS (SELECT institution_id FROM institutions i WHERE {where_f})
+        SELECT ci.institution_id, count(*) AS peers
+        FROM institutions ci JOIN institutions pi ON {condition}
+        WHERE list_contains(?, ci.institution_id)
+        GROUP BY ALL
+        """,
+        params_f + ([list(custom)] if peer == "custom" else []) + [list(chosen)],
+    )
+
+
+@st.cache_data(**_CACHE)
+def trend(
+    ref: WarehouseRef,
+    filters: Filters,
+    indicator_id: str,
+    chosen: tuple[str, ...],
+    peer: str = "type",
+    custom: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """One indicator over the years: the chosen institutions' actual figures, and the
+    median of each of their peer groups per period.
+
+    Academic-year and calendar-year periods stay apart (period_type is part of every
+    series key), never merged. Peer medians count exact and ≈ values, one per institution
+    and period (the exact one first, then the greater source id).
+    Columns: series ('institution' / 'median'), institution_id (for a median: the chosen
+    institution whose peer group it is; NULL for the field), group_key (type, province,
+    'field' or 'custom'), period, period_end, period_type, value, qualifier, source_id,
+    source_title, source_title_en, peers (values behind a median).
+    """
+    if peer not in PEER_GROUPS:
+        raise ValueError(f"unknown peer group {peer!r}")
+    where_f, params_f = _field_clause(filters)
+    where_p, params_p = _period_clause(filters, "o")
+    group_key = {
+        "type": "pi.type", "province": "pi.province", "type_province": "pi.type || ' · ' || pi.province",
+        "field": "'field'", "custom": "'custom'",
+    }[peer]
+    chosen_key = group_key.replace("pi.", "ci.")
+    if peer == "field":
+        membership = "p.institution_id IN (SELECT institution_id FROM field)"
+    elif peer == "custom":
+        membership = "(list_contains(?, p.institution_id) OR list_contains(?, p.institution_id))"
+    else:
+        membership = f"{group_key} IN (SELECT key FROM wanted)"
+    custom_params = [list(custom), list(chosen)] if peer == "custom" else []
+    actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        WITH field AS (SELECT institution_id FROM institutions i WHERE {where_f}),
+        wanted AS (SELECT DISTINCT {chosen_key} AS key FROM institutions ci WHERE list_contains(?, ci.institution_id)),
+        per_year AS (
+            SELECT o.institution_id, o.period, o.period_end, o.period_type,
+                   arg_max(o.value, (o.qualifier = 'exact', o.source_id)) AS value
+            FROM observations o
+            WHERE o.indicator_id = ? AND o.kind = 'actual' AND {actual_wanted} AND {where_p}
+              AND list_contains(?, o.qualifier)
+            GROUP BY ALL
+        ),
+        medians AS (
+            SELECT {group_key} AS group_key, p.period, p.period_end, p.period_type,
+                   quantile_cont(p.value, 0.5) AS value, count(*) AS peers
+            FROM per_year p JOIN institutions pi ON pi.institution_id = p.institution_id
+            WHERE {membership}
+            GROUP BY ALL
+        )
+        SELECT 'institution' AS series, o.institution_id, {chosen_key} AS group_key, o.period, o.period_end, o.period_type,
+               o.value, o.qualifier, o.source_id, s.title AS source_title, s.title_en AS source_title_en, NULL::BIGINT AS peers
+        FROM observations o
+        JOIN institutions ci ON ci.institution_id = o.institution_id
+        JOIN sources s ON s.source_id = o.source_id
+        WHERE o.indicator_id = ? AND o.kind = 'actual' AND {actual_wanted} AND {where_p}
+          AND list_contains(?, o.institution_id)
+        UNION ALL
+        SELECT 'median', NULL, m.group_key, m.period, m.period_end, m.period_type, m.value, 'exact', NULL, NULL, NULL, m.peers
+        FROM medians m
+        ORDER BY series DESC, institution_id, period_type, period, period_end
+        """,
+        params_f + [list(chosen), indicator_id] + params_p + [list(COUNTED_QUALIFIERS)] + custom_params
+        + [indicator_id] + params_p + [list(chosen)],
+    )
+
+
+def _observation_where(
+    filters: Filters, themes: tuple[str, ...], indicator_ids: tuple[str, ...], search: str
+) -> tuple[str, list]:
+    where_i, params = _institution_clause(filters)
+    where_p, period_params = _period_clause(filters, "o")
+    clauses = [where_i, where_p, "list_contains(?, o.kind)"]
+    params += period_params + [list(filters.kinds)]
+    if themes:
+        clauses.append("list_contains(?, d.theme)")
+        params.append(list(themes))
+    if indicator_ids:
+        clauses.append("list_contains(?, o.indicator_id)")
+        params.append(list(indicator_ids))
+    if search:
+        # contains(), not LIKE: the user's % and _ are plain characters.
+        haystack = ("lower(concat_ws(' ', o.institution_id, i.name_zh, i.name_en, d.name_zh, d.name_en, o.indicator_id, "
+                    "s.title, s.title_en, o.evidence, o.notes, i.province, i.province_en))")
+        clauses.append(f"contains({haystack}, lower(?))")
+        params.append(search)
+    return " AND ".join(clauses), params
+
+
+@st.cache_data(**_CACHE)
+def observation_count(
+    ref: WarehouseRef, filters: Filters, themes: tuple[str, ...] = (), indicator_ids: tuple[str, ...] = (), search: str = ""
+) -> int:
+    """How many figures match: what the Data page says before it shows the first rows."""
+    where, params = _observation_where(filters, themes, indicator_ids, search)
+    join_sources = "JOIN sources s ON s.source_id = o.source_id" if search else ""
+    frame = query(
+        ref,
+        f"""
+        SELECT count(*) AS n FROM observations o
+        JOIN institutions i ON i.institution_id = o.institution_id
+        JOIN indicators d ON d.indicator_id = o.indicator_id
+        {join_sources}
+        WHERE {where}
+        """,
+        params,
+    )
+    return int(frame.iloc[0]["n"])
+
+
+@st.cache_data(**_CACHE)
+def observations_page(
+    ref: WarehouseRef,
+    filters: Filters,
+    themes: tuple[str, ...] = (),
+    indicator_ids: tuple[str, ...] = (),
+    search: str = "",
+    limit: int = 1000,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """The tidy table (as observations()), narrowed and searched in SQL, `limit` rows from
+    `offset` in the usual order. Search matches institution, indicator, source, evidence,
+    notes and province, case-insensitively, as plain text."""
+    where, params = _observation_where(filters, themes, indicator_ids, search)
+    return query(
+        ref,
+        f"""
+        SELECT {_OBSERVATION_COLUMNS}
+        FROM observations o
+        JOIN institutions i ON i.institution_id = o.institution_id
+        JOIN indicators d ON d.indicator_id = o.indicator_id
+        JOIN sources s ON s.source_id = o.source_id
+        WHERE {where}
+        ORDER BY array_position(['employment', 'training', 'competition', 'party_building', 'other'], d.theme),
+                 o.indicator_id, i.province, i.name_zh, o.institution_id, o.period, o.kind, o.source_id
+        LIMIT ? OFFSET ?
+        """,
+        params + [int(limit), int(offset)],
+    )
+
+
+@st.cache_data(**_CACHE)
+def scope_counts(ref: WarehouseRef, filters: Filters) -> dict[str, int]:
+    """The overview's four numbers, counted in SQL: institutions, sources, figures, award rows."""
+    where_i, params = _institution_clause(filters)
+    where_po, params_po = _period_clause(filters, "o")
+    where_pa, params_pa = _period_clause(filters, "a")
+    awards_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    frame = query(
+        ref,
+        f"""
+        WITH scope AS (SELECT institution_id FROM institutions i WHERE {where_i})
+        SELECT (SELECT count(*) FROM scope) AS institutions,
+               (SELECT count(*) FROM sources s WHERE s.institution_id IN (SELECT institution_id FROM scope)) AS sources,
+               (SELECT count(*) FROM observations o WHERE o.institution_id IN (SELECT institution_id FROM scope)
+                    AND {where_po} AND list_contains(?, o.kind)) AS figures,
+               (SELECT count(*) FROM awards a WHERE a.institution_id IN (SELECT institution_id FROM scope)
+                    AND {where_pa} AND {awards_wanted}) AS award_rows
+        """,
+        params + params_po + [list(filters.kinds)] + params_pa,
+    )
+    return {key: int(value) for key, value in frame.iloc[0].items()}
+
+
+@st.cache_data(**_CACHE)
+def figures_per_theme_by(ref: WarehouseRef, filters: Filters, by: str = "type") -> pd.DataFrame:
+    """Figures per theme summed over a group of institutions (type or province), with the
+    group's institution count: group, theme, figures, institutions. For scopes too large
+    for a bar per institution."""
+    column = {"type": "i.type", "province": "i.province"}[by]
+    where_i, params = _institution_clause(filters)
+    where_po, params_po = _period_clause(filters, "o")
+    where_pa, params_pa = _period_clause(filters, "a")
+    award_kind = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        WITH scope AS (SELECT institution_id, {column} AS grp FROM institutions i WHERE {where_i}),
+        counted AS (
+            SELECT o.institution_id, d.theme, count(*) AS figures
+            FROM observations o JOIN indicators d USING (indicator_id)
+            WHERE o.institution_id IN (SELECT institution_id FROM scope) AND {where_po} AND list_contains(?, o.kind)
+            GROUP BY ALL
+            UNION ALL
+            SELECT a.institution_id, 'competition' AS theme, count(*) AS figures
+            FROM awards a
+            WHERE a.institution_id IN (SELECT institution_id FROM scope) AND {where_pa} AND {award_kind}
+            GROUP BY ALL
+        ),
+        sizes AS (SELECT grp, count(*) AS institutions FROM scope GROUP BY grp)
+        SELECT s.grp AS "group", c.theme, sum(c.figures)::BIGINT AS figures, z.institutions
+        FROM counted c JOIN scope s USING (institution_id) JOIN sizes z ON z.grp = s.grp
+        GROUP BY ALL
+        ORDER BY "group", c.theme
+        """,
+        params + params_po + [list(filters.kinds)] + params_pa,
+    )
+
+
+@st.cache_data(**_CACHE)
+def completeness_status(ref: WarehouseRef, filters: Filters, theme: str) -> pd.DataFrame:
+    """Per institution in scope and indicator of the theme that it reported: its status,
+    with the rule of transforms.completeness ('exact' if an actual exact figure, else
+    'approx' if any actual, else 'target'). Unlisted pairs are missing."""
+    where_i, params = _institution_clause(filters)
+    where_p, params_p = _period_clause(filters, "o")
+    return query(
+        ref,
+        f"""
+        SELECT o.institution_id, o.indicator_id,
+               CASE WHEN bool_or(o.kind = 'actual' AND o.qualifier = 'exact') THEN 'exact'
+                    WHEN bool_or(o.kind = 'actual') THEN 'approx'
+                    ELSE 'target' END AS status
+        FROM observations o
+        JOIN institutions i ON i.institution_id = o.institution_id
+        JOIN indicators d ON d.indicator_id = o.indicator_id
+        WHERE {where_i} AND {where_p} AND list_contains(?, o.kind) AND d.theme = ?
+        GROUP BY ALL
+        """,
+        params + params_p + [list(filters.kinds), theme],
+    )
+
+
+@st.cache_data(**_CACHE)
+def completeness_counts(ref: WarehouseRef, filters: Filters, theme: str) -> pd.DataFrame:
+    """Per indicator of the theme: how many institutions in scope have each status
+    (exact / approx / target / missing): indicator_id, status, institutions, scope_n."""
+    where_i, params = _institution_clause(filters)
+    where_p, params_p = _period_clause(filters, "o")
+    return query(
+        ref,
+        f"""
+        WITH scope AS (SELECT institution_id FROM institutions i WHERE {where_i}),
+        status AS (
+            SELECT o.institution_id, o.indicator_id,
+                   CASE WHEN bool_or(o.kind = 'actual' AND o.qualifier = 'exact') THEN 'exact'
+                        WHEN bool_or(o.kind = 'actual') THEN 'approx'
+                        ELSE 'target' END AS status
+            FROM observations o JOIN indicators d ON d.indicator_id = o.indicator_id
+            WHERE o.institution_id IN (SELECT institution_id FROM scope) AND {where_p}
+              AND list_contains(?, o.kind) AND d.theme = ?
+            GROUP BY ALL
+        ),
+        counted AS (SELECT indicator_id, status, count(*) AS institutions FROM status GROUP BY ALL),
+        n AS (SELECT count(*) AS scope_n FROM scope)
+        SELECT d.indicator_id, c.status, c.institutions::BIGINT AS institutions, n.scope_n
+        FROM indicators d CROSS JOIN n JOIN counted c USING (indicator_id)
+        WHERE d.theme = ?
+        UNION ALL
+        SELECT d.indicator_id, 'missing', (n.scope_n - coalesce(sum(c.institutions), 0))::BIGINT, n.scope_n
+        FROM indicators d CROSS JOIN n LEFT JOIN counted c USING (indicator_id)
+        WHERE d.theme = ?
+        GROUP BY d.indicator_id, n.scope_n
+        ORDER BY indicator_id, status
+        """,
+        params + params_p + [list(filters.kinds), theme, theme, theme],
+    )
+
+
+def _counted_awards_cte(filters: Filters, field_only: bool) -> tuple[str, list]:
+    """CTE `counted`: award rows to count, with the rule of transforms.counted_awards (a
+    report's total replaces its itemised rows of the same source, period, level and
+    recipient), in SQL so 700k rows never reach pandas."""
+    where_i, params = _field_clause(filters) if field_only else _institution_clause(filters)
+    where_p, params_p = _period_clause(filters, "a")
+    results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return (
+        f"""scope AS (SELECT institution_id, type, province FROM institutions i WHERE {where_i}),
+        filtered AS MATERIALIZED (
+            SELECT a.* FROM awards a
+            WHERE a.institution_id IN (SELECT institution_id FROM scope) AND {where_p} AND {results_wanted}
+        ),
+        totals AS (SELECT DISTINCT institution_id, source_id, period, level, recipient FROM filtered WHERE is_total),
+        counted AS (
+            SELECT f.*, CASE f.grade WHEN 'gold' THEN 'tier1' WHEN 'first' THEN 'tier1'
+                                     WHEN 'silver' THEN 'tier2' WHEN 'second' THEN 'tier2'
+                                     WHEN 'bronze' THEN 'tier3' WHEN 'third' THEN 'tier3'
+                                     ELSE f.grade END AS tier
+            FROM filtered f
+            WHERE f.is_total OR NOT EXISTS (
+                SELECT 1 FROM totals t
+                WHERE t.institution_id = f.institution_id AND t.source_id = f.source_id AND t.period = f.period
+                  AND t.level = f.level AND t.recipient = f.recipient)
+        )""",
+        params + params_p,
+    )
+
+
+@st.cache_data(**_CACHE)
+def award_breakdown(ref: WarehouseRef, filters: Filters, by: str) -> pd.DataFrame:
+    """Counted awards of the scope per institution type and level, tier or recipient:
+    type, key, unit, count, institutions (with such awards), type_n (institutions of the
+    type in scope). The competition page's stacked bars when a bar per institution is too many."""
+    column = {"level": "c.level", "tier": "c.tier", "recipient": "c.recipient"}[by]
+    counted, params = _counted_awards_cte(filters, field_only=False)
+    return query(
+        ref,
+        f"""
+        WITH {counted},
+        sizes AS (SELECT type, count(*) AS type_n FROM scope GROUP BY type)
+        SELECT s.type, {column} AS key, c.unit, sum(c.count)::DOUBLE AS count,
+               count(DISTINCT c.institution_id) AS institutions, z.type_n
+        FROM counted c JOIN scope s USING (institution_id) JOIN sizes z ON z.type = s.type
+        GROUP BY ALL
+        ORDER BY s.type, key, c.unit
+        """,
+        params,
+    )
+
+
+@st.cache_data(**_CACHE)
+def award_scores(
+    ref: WarehouseRef,
+    filters: Filters,
+    level_weights: tuple[tuple[str, float], ...],
+    tier_weights: tuple[tuple[str, float], ...],
+) -> pd.DataFrame:
+    """Σ count × level weight × tier weight per institution of the field (type and province
+    filters) that has counted award rows: institution_id, name_zh, name_en, type, province,
+    score, award_rows. Institutions without award rows are absent: no score, not zero."""
+    counted, params = _counted_awards_cte(filters, field_only=True)
+    levels, level_w = [k for k, _ in level_weights], [float(w) for _, w in level_weights]
+    tiers, tier_w = [k for k, _ in tier_weights], [float(w) for _, w in tier_weights]
+    return query(
+        ref,
+        f"""
+        WITH {counted}
+        SELECT c.institution_id, i.name_zh, i.name_en, i.type, i.province,
+               sum(c.count * coalesce(list_extract(?::DOUBLE[], list_position(?, c.level)), 0)
+                           * coalesce(list_extract(?::DOUBLE[], list_position(?, c.tier)), 0)) AS score,
+               count(*) AS award_rows
+        FROM counted c JOIN institutions i USING (institution_id)
+        GROUP BY ALL
+        ORDER BY c.institution_id
+        """,
+        params + [level_w, levels, tier_w, tiers],
+    )
+
+
+@st.cache_data(**_CACHE)
+def award_count(ref: WarehouseRef, filters: Filters) -> int:
+    where_i, params = _institution_clause(filters)
+    where_p, params_p = _period_clause(filters, "a")
+    results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    frame = query(
+        ref,
+        f"""SELECT count(*) AS n FROM awards a JOIN institutions i USING (institution_id)
+            WHERE {where_i} AND {where_p} AND {results_wanted}""",
+        params + params_p,
+    )
+    return int(frame.iloc[0]["n"])
+
+
+@st.cache_data(**_CACHE)
+def awards_page(ref: WarehouseRef, filters: Filters, limit: int = 1000) -> pd.DataFrame:
+    """The first `limit` award rows of awards(), in the same order and columns."""
+    where_i, params = _institution_clause(filters)
+    where_p, period_params = _period_clause(filters, "a")
+    results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        SELECT a.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
+               a.period, a.period_end, a.period_type, a.competition, a.competition_en,
+               a.level, a.grade, a.recipient, a.count, a.unit, a.qualifier, a.is_total,
+               a.source_id, s.title AS source_title, s.title_en AS source_title_en, a.evidence, a.notes
+        FROM awards a
+        JOIN institutions i ON i.institution_id = a.institution_id
+        JOIN sources s ON s.source_id = a.source_id
+        WHERE {where_i} AND {where_p} AND {results_wanted}
+        ORDER BY i.province, i.name_zh, a.institution_id, a.period,
+                 array_position(['international', 'national', 'provincial', 'municipal', 'school'], a.level),
+                 a.competition, a.grade
+        LIMIT ?
+        """,
+        params + period_params + [int(limit)],
+    )

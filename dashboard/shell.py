@@ -48,6 +48,9 @@ class Context:
     scope: pd.DataFrame  # institutions the filters allow, in display order
     institutions: pd.DataFrame  # every institution
     colours: dict[str, str]
+    # Institutions the type and province filters allow (the institutions pick aside): the
+    # population a theme page's distributions are drawn over.
+    field: pd.DataFrame | None = None
 
 
 _current = threading.local()
@@ -323,5 +326,5 @@ def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Conte
     scope = queries.institutions_in_scope(ref, chosen_filters)
     return Context(
         ref=ref, options=options, filters=chosen_filters, lang=lang, scope=scope,
-        institutions=everyone, colours=institution_colours(everyone["institution_id"]),
+        institutions=everyone, colours=institution_colours(everyone["institution_id"]), field=allowed,
     )

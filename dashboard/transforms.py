@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from .i18n import format_value, name_column, period_label, t, v
@@ -273,3 +274,108 @@ def normalised(obs: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
             scaled = values / best if best else values * 0
         parts.append(group.assign(scaled=scaled.to_numpy()))
     return pd.concat(parts, ignore_index=True)
+
+
+# --- national scale: distributions, ranks, peer percentiles ------------------------------
+
+def direction_of(higher_is_better) -> str:
+    """'higher', 'lower' or 'none' (no stated direction: never call a value better)."""
+    if higher_is_better is None or pd.isna(higher_is_better):
+        return "none"
+    return "higher" if bool(higher_is_better) else "lower"
+
+
+def percentile_rank(below: int, equal: int, above: int, direction: str) -> tuple[float, int | None]:
+    """Mid-rank percentile of one value among its peer group, and its rank.
+
+    below / equal / above: peers with a smaller / equal / larger value (equal counts the
+    institution itself, so n = below + equal + above ≥ 1). Percentile = 100 × (peers
+    worse + ½ × peers tied) / n: tied institutions share one percentile, the middle of
+    their block; alone in its group an institution sits at 50. For 'higher' worse means
+    smaller, for 'lower' larger; for 'none' the percentile is simply the value's position
+    from the smallest (nothing is called better) and no rank is given. Rank 1 is best;
+    tied institutions share the better rank.
+    """
+    n = below + equal + above
+    if n <= 0:
+        raise ValueError("a peer group holds at least the institution itself")
+    worse, better = (above, below) if direction == "lower" else (below, above)
+    percentile = 100.0 * (worse + 0.5 * equal) / n
+    rank = None if direction == "none" else better + 1
+    return percentile, rank
+
+
+def percentiles(positions: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Add direction, percentile and rank to queries.peer_positions rows. A value that is
+    a bound (>, ≥), whose counts are NULL, gets no percentile."""
+    out = positions.copy()
+    directions = indicators.set_index("indicator_id")["higher_is_better"].map(direction_of)
+    out["direction"] = out["indicator_id"].map(directions).fillna("none")
+    pct, rank = [], []
+    for below, equal, above, direction in zip(out["below"], out["equal"], out["above"], out["direction"]):
+        if pd.isna(below):
+            pct.append(float("nan"))
+            rank.append(pd.NA)
+            continue
+        p, r = percentile_rank(int(below), int(equal), int(above), direction)
+        pct.append(p)
+        rank.append(pd.NA if r is None else r)
+    out["percentile"] = pd.Series(pct, index=out.index, dtype="float64")
+    out["rank"] = pd.Series(rank, index=out.index, dtype="Int64")
+    return out
+
+
+def split_distribution(dist: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """queries.distribution rows as (stats: one row per indicator, bins: one per bin)."""
+    stat_columns = [c for c in dist.columns if c not in ("bin", "lo", "hi", "overflow", "institutions")]
+    stats = dist.drop_duplicates("indicator_id")[stat_columns].reset_index(drop=True)
+    bins = dist[dist["bin"].notna()][["indicator_id", "bin", "lo", "hi", "overflow", "institutions"]].reset_index(drop=True)
+    return stats, bins
+
+
+def histogram(values: pd.Series, unit: str = "", bins: int = 30) -> tuple[pd.Series, pd.DataFrame]:
+    """The histogram queries.distribution computes in SQL, for values already in pandas
+    (award scores): the same stats and the same bin rule (equal widths from min to p99,
+    log scale when positive and p99 ≥ 20 × min and not a percentage; above p99 one
+    overflow bin). Returns (stats, bins)."""
+    values = pd.Series(values, dtype="float64").dropna()
+    n = len(values)
+    stats = {"n": n, "n_approx": 0, "n_bound": 0, "n_target_only": 0}
+    if n == 0:
+        stats.update(min=float("nan"), q1=float("nan"), median=float("nan"), q3=float("nan"), p99=float("nan"),
+                     max=float("nan"), log_scale=False)
+        return pd.Series(stats), pd.DataFrame(columns=["bin", "lo", "hi", "overflow", "institutions"])
+    # quantile_cont is linear interpolation, as pandas' default.
+    low, p99 = float(values.min()), float(values.quantile(0.99))
+    stats.update(min=low, q1=float(values.quantile(0.25)), median=float(values.quantile(0.5)),
+                 q3=float(values.quantile(0.75)), p99=p99, max=float(values.max()))
+    log_scale = bool(low > 0 and p99 >= 20 * low and unit != "percent")
+    stats["log_scale"] = log_scale
+    transform = np.log if log_scale else (lambda x: x)
+    a, b = float(transform(low)), float(transform(p99))
+    rows = []
+    over = values[values > p99]
+    inside = values[values <= p99]
+    if b <= a:
+        rows.append((0, low, stats["max"] if over.empty else p99, False, len(inside)))
+    else:
+        index = np.minimum(bins - 1, np.floor((transform(inside.to_numpy()) - a) / (b - a) * bins)).astype(int)
+        for number, count in zip(*np.unique(index, return_counts=True)):
+            lo, hi = a + (b - a) * number / bins, a + (b - a) * (number + 1) / bins
+            if log_scale:
+                lo, hi = float(np.exp(lo)), float(np.exp(hi))
+            rows.append((int(number), lo, hi, False, int(count)))
+    if not over.empty:
+        rows.append((bins, p99, stats["max"], True, len(over)))
+    return pd.Series(stats), pd.DataFrame(rows, columns=["bin", "lo", "hi", "overflow", "institutions"])
+
+
+def peer_cell(row: pd.Series, lang: str) -> str:
+    """'P83 · 第 12 / 68 名' (or with no direction 'P83（按数值由小到大）'); bounds: why none."""
+    if pd.isna(row.get("percentile")):
+        return "下限值，不计百分位" if lang == "zh" else "a lower bound: no percentile"
+    p = f"P{row['percentile']:.0f}"
+    n = int(row["peer_n"])
+    if row["direction"] == "none":
+        return f"{p}（按数值由小到大，共 {n} 所）" if lang == "zh" else f"{p} (by value, smallest first; n = {n})"
+    return f"{p} · 第 {int(row['rank'])} / {n} 名" if lang == "zh" else f"{p} · rank {int(row['rank'])} of {n}"
