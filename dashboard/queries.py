@@ -930,3 +930,41 @@ def awards_page(ref: WarehouseRef, filters: Filters, limit: int = 1000) -> pd.Da
         """,
         params + period_params + [int(limit)],
     )
+
+
+@st.cache_data(**_CACHE)
+def source_count(ref: WarehouseRef, filters: Filters) -> int:
+    where, params = _institution_clause(filters)
+    frame = query(ref, f"SELECT count(*) AS n FROM sources s JOIN institutions i USING (institution_id) WHERE {where}", params)
+    return int(frame.iloc[0]["n"])
+
+
+@st.cache_data(**_CACHE)
+def sources_page(ref: WarehouseRef, filters: Filters, limit: int = 500) -> pd.DataFrame:
+    """The first `limit` rows of sources(), same columns and order; the figure and award
+    counts are made for those rows only."""
+    where, params = _institution_clause(filters)
+    return query(
+        ref,
+        f"""
+        WITH page AS (
+            SELECT s.source_id, s.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en,
+                   s.title, s.title_en, s.kind, s.published, s.period_label, s.period_label_en,
+                   s.document, s.url, s.is_synthetic, s.notes, i.province, i.name_zh
+            FROM sources s JOIN institutions i USING (institution_id)
+            WHERE {where}
+            ORDER BY i.province, i.name_zh, s.source_id
+            LIMIT ?
+        ),
+        figures AS (SELECT source_id, count(*) AS figures FROM observations
+                    WHERE source_id IN (SELECT source_id FROM page) GROUP BY ALL),
+        award_rows AS (SELECT source_id, count(*) AS award_rows FROM awards
+                       WHERE source_id IN (SELECT source_id FROM page) GROUP BY ALL)
+        SELECT p.source_id, p.institution_id, p.institution_zh, p.institution_en, p.title, p.title_en, p.kind,
+               p.published, p.period_label, p.period_label_en, p.document, p.url, p.is_synthetic, p.notes,
+               coalesce(f.figures, 0) AS figures, coalesce(a.award_rows, 0) AS award_rows
+        FROM page p LEFT JOIN figures f USING (source_id) LEFT JOIN award_rows a USING (source_id)
+        ORDER BY p.province, p.name_zh, p.source_id
+        """,
+        params + [int(limit)],
+    )

@@ -379,3 +379,62 @@ def peer_cell(row: pd.Series, lang: str) -> str:
     if row["direction"] == "none":
         return f"{p}（按数值由小到大，共 {n} 所）" if lang == "zh" else f"{p} (by value, smallest first; n = {n})"
     return f"{p} · 第 {int(row['rank'])} / {n} 名" if lang == "zh" else f"{p} · rank {int(row['rank'])} of {n}"
+
+
+def headline_summary(stats: pd.DataFrame, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The headline figures of many institutions: per headline indicator, how many report
+    it and the median, quartiles and range of their latest actual figures (queries.distribution stats)."""
+    table = indicators.set_index("indicator_id")
+    rows = []
+    for indicator_id in HEADLINE_INDICATORS:
+        if indicator_id not in table.index:
+            continue
+        unit = table.loc[indicator_id, "unit"]
+        hit = stats[stats["indicator_id"] == indicator_id]
+        row = {t("indicator", lang): table.loc[indicator_id, name_column(lang)], t("unit", lang): v("unit", unit, lang)}
+        if hit.empty or not int(hit.iloc[0]["n"]):
+            row.update({t("reporting", lang): 0, t("median", lang): t("not_reported", lang),
+                        t("quartiles", lang): "", t("range", lang): "", t("period", lang): ""})
+        else:
+            s = hit.iloc[0]
+            fmt = lambda key: format_value(float(s[key]), unit, "exact", lang)  # noqa: E731
+            first, last = int(s["first_period"]), int(s["last_period"])
+            row.update({
+                t("reporting", lang): int(s["n"]),
+                t("median", lang): fmt("median"),
+                t("quartiles", lang): f"{fmt('q1')} – {fmt('q3')}",
+                t("range", lang): f"{fmt('min')} – {fmt('max')}",
+                t("period", lang): str(first) if first == last else f"{first}–{last}",
+            })
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def peer_positions_of(values: pd.DataFrame, chosen: tuple[str, ...], peer: str, custom: tuple[str, ...] = (),
+                      field: set | None = None) -> pd.DataFrame:
+    """queries.peer_positions for values already in pandas (award scores): per chosen
+    institution with a value, peer_n and the peers below, equal and above it.
+    values: institution_id, type, province, value."""
+    rows = []
+    for iid in chosen:
+        mine = values[values["institution_id"] == iid]
+        if mine.empty:
+            continue
+        me = mine.iloc[0]
+        if peer == "type":
+            peers = values[values["type"] == me["type"]]
+        elif peer == "province":
+            peers = values[values["province"] == me["province"]]
+        elif peer == "type_province":
+            peers = values[(values["type"] == me["type"]) & (values["province"] == me["province"])]
+        elif peer == "field":
+            peers = values[values["institution_id"].isin(field or set()) | (values["institution_id"] == iid)]
+        else:
+            peers = values[values["institution_id"].isin(set(custom) | {iid})]
+        rows.append({
+            "institution_id": iid, "value": me["value"], "peer_n": len(peers),
+            "below": int((peers["value"] < me["value"]).sum()),
+            "equal": int((peers["value"] == me["value"]).sum()),
+            "above": int((peers["value"] > me["value"]).sum()),
+        })
+    return pd.DataFrame(rows, columns=["institution_id", "value", "peer_n", "below", "equal", "above"])

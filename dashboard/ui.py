@@ -193,7 +193,7 @@ def peer_controls(ctx: Context, key: str) -> tuple[str, tuple[str, ...], int]:
     return peer or "type", custom, int(n)
 
 
-def _with_indicators(frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+def with_indicators(frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """Indicator names, unit and direction on rows that carry only indicator_id, and
     kind 'actual', so transforms.describe can label them."""
     info = table.reset_index()[["indicator_id", "theme", "name_zh", "name_en", "unit", "higher_is_better", "comparable"]]
@@ -299,15 +299,9 @@ def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[st
     extra = [i for i in table.loc[table["theme"] == theme, "indicator_id"] if i not in on_page]
     ids = tuple(dict.fromkeys(on_page + extra))
     stats, bins = transforms.split_distribution(queries.distribution(ctx.ref, ctx.filters, ids))
-    ranked = _with_indicators(queries.ranked(ctx.ref, ctx.filters, ids, n), indexed)
-    positions = pd.DataFrame()
-    sizes = pd.DataFrame()
-    if marked:
-        raw = queries.peer_positions(ctx.ref, ctx.filters, ids, marked, peer, custom)
-        positions = transforms.describe(transforms.percentiles(_with_indicators(raw, indexed), table), lang)
-        if not positions.empty:
-            positions["peer_text"] = [transforms.peer_cell(row, lang) for _, row in positions.iterrows()]
-        sizes = queries.peer_sizes(ctx.ref, ctx.filters, marked, peer, custom)
+    ranked = with_indicators(queries.ranked(ctx.ref, ctx.filters, ids, n), indexed)
+    positions = marked_positions(ctx, ids, marked, peer, custom)
+    sizes = queries.peer_sizes(ctx.ref, ctx.filters, marked, peer, custom) if marked else pd.DataFrame()
     marks_legend(ctx)
     for label_key, section_ids in sections:
         st.subheader(t(label_key, lang))
@@ -344,7 +338,7 @@ def trend_chart(ctx: Context, indicator_id: str, marked, peer: str, custom, colo
         st.caption(t("trend", lang) + ("：只有一个时期。" if lang == "zh" else ": one period only."))
         return
     if not mine.empty:
-        described = transforms.describe(_with_indicators(mine.drop(columns=["series", "group_key", "peers"]), table)
+        described = transforms.describe(with_indicators(mine.drop(columns=["series", "group_key", "peers"]), table)
                                         .merge(ctx.institutions[["institution_id", "name_zh", "name_en"]]
                                                .rename(columns={"name_zh": "institution_zh", "name_en": "institution_en"}),
                                                on="institution_id", how="left"), lang)
@@ -387,3 +381,71 @@ def figures_of_marked(ctx: Context, theme: str, extra_themes, marked, key: str) 
         return
     st.caption(t("rows_first", lang, n=f"{total:,}", shown=f"{len(shown):,}"))
     figures_table(ctx, shown, key=key, height=400)
+
+
+def score_distribution(ctx: Context, scores: pd.DataFrame, marked, peer: str, custom, n: int, colours, title: str) -> None:
+    """Weighted award scores of the field: histogram with the marked institutions and
+    their percentile among peers, and the top and bottom n. No award rows, no score."""
+    lang = ctx.lang
+    field = ctx.field if ctx.field is not None else ctx.scope
+    values = scores.rename(columns={"score": "value"})
+    stats, bins = transforms.histogram(values["value"])
+    stats["first_period"], stats["last_period"] = ctx.filters.period_from, ctx.filters.period_to
+    indicator = pd.Series({"indicator_id": "award_score", "unit": "points", "name_zh": t("award_score", "zh"),
+                           "name_en": t("award_score", "en"), "higher_is_better": True})
+    names = _names(ctx)
+    positions = transforms.peer_positions_of(values, tuple(marked), peer, tuple(custom), set(field["institution_id"]))
+    marked_rows = pd.DataFrame()
+    if not positions.empty:
+        positions["direction"] = "higher"
+        positions = positions.assign(indicator_id="award_score", higher_is_better=True)
+        positions = transforms.percentiles(positions, pd.DataFrame({"indicator_id": ["award_score"], "higher_is_better": [True]}))
+        marked_rows = pd.DataFrame({
+            "institution_id": positions["institution_id"],
+            "institution": [names.get(i, i) for i in positions["institution_id"]],
+            "value": positions["value"],
+            "value_text": [f"{x:,.1f}" for x in positions["value"]],
+            "unit_text": t("score", lang), "period_text": f"{ctx.filters.period_from}–{ctx.filters.period_to}",
+            "qualifier_text": "", "kind_text": "", "source": "",
+            "peer_text": [transforms.peer_cell(row, lang) for _, row in positions.iterrows()],
+        })
+    figure_column, list_column = st.columns([3, 2])
+    with figure_column:
+        fig = charts.distribution_histogram(bins, stats, indicator, marked_rows, lang, colours, title)
+        chart(fig, "score")
+        missing = len(field) - len(values)
+        st.caption(fig.layout.meta["takeaway"] + (" " + t("score_no_awards", lang, n=f"{missing:,}") if missing > 0 else ""))
+    with list_column:
+        ordered = values.sort_values(["value", "name_zh"], ascending=[False, True])
+        ordered = ordered.assign(rank=ordered["value"].rank(method="min", ascending=False).astype(int))
+        name_col = "name_en" if lang == "en" else "name_zh"
+        top_tab, bottom_tab = st.tabs([t("top_list", lang, n=n), t("bottom_list", lang, n=n)])
+        for tab, part, key in ((top_tab, ordered.head(n), "top"), (bottom_tab, ordered.tail(n).iloc[::-1], "bottom")):
+            with tab:
+                st.dataframe(pd.DataFrame({
+                    t("rank", lang): part["rank"].to_numpy(), t("institution", lang): part[name_col].to_numpy(),
+                    t("score", lang): [f"{x:,.1f}" for x in part["value"]],
+                }), hide_index=True, key=f"score_{key}", height=280)
+    if not marked_rows.empty:
+        st.dataframe(pd.DataFrame({
+            t("institution", lang): marked_rows["institution"], t("score", lang): marked_rows["value_text"],
+            t("peer_group", lang): t(f"peer_{peer}", lang), t("peer_positions", lang): marked_rows["peer_text"],
+        }), hide_index=True, key="score_peers")
+
+
+def field_filters(ctx: Context) -> Filters:
+    """The filters without the institutions pick: the field distributions are drawn over."""
+    f = ctx.filters
+    return Filters(types=f.types, provinces=f.provinces, period_from=f.period_from, period_to=f.period_to, kinds=f.kinds)
+
+
+def marked_positions(ctx: Context, ids, marked, peer: str, custom) -> pd.DataFrame:
+    """The marked institutions' latest figures, described, with percentile and peer text."""
+    if not marked:
+        return pd.DataFrame()
+    table = queries.indicators(ctx.ref)
+    raw = queries.peer_positions(ctx.ref, ctx.filters, tuple(ids), tuple(marked), peer, tuple(custom))
+    positions = transforms.describe(transforms.percentiles(with_indicators(raw, table.set_index("indicator_id")), table), ctx.lang)
+    if not positions.empty:
+        positions["peer_text"] = [transforms.peer_cell(row, ctx.lang) for _, row in positions.iterrows()]
+    return positions

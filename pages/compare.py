@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import charts, queries, transforms, ui
+from dashboard.filters import Filters
 from dashboard.i18n import t
 from dashboard.shell import context
 
@@ -26,7 +27,11 @@ if len(chosen) < 2:
     st.info(t("compare_need_two", lang))
     st.stop()
 
-obs = queries.observations(ctx.ref, ctx.filters)
+# Only the chosen institutions' figures: the scope may hold thousands.
+obs = queries.observations(ctx.ref, Filters(
+    institutions=tuple(chosen), period_from=ctx.filters.period_from, period_to=ctx.filters.period_to,
+    kinds=ctx.filters.kinds,
+))
 picked = ctx.scope.set_index("institution_id").loc[chosen].reset_index()
 
 st.subheader(t("compare_shared", lang))

@@ -6,11 +6,12 @@ from dashboard.i18n import t, v
 from dashboard.shell import context
 from dashboard import ui
 
+DOWNLOAD_CAP = 200_000  # rows in one CSV download (about 60 MB); narrow the filters for more
+
 ctx = context()
 lang = ctx.lang
 ui.header(ctx, "page_data", "data_intro")
 
-obs = queries.observations(ctx.ref, ctx.filters)
 indicators = queries.indicators(ctx.ref)
 st.subheader(t("data_table", lang))
 left, middle, right = st.columns([1, 2, 2])
@@ -26,22 +27,30 @@ picked = middle.multiselect(
 )
 search = right.text_input(t("data_search", lang), key="data_search", persist_state="session").strip()
 
-shown = obs
-if themes:
-    shown = shown[shown["theme"].isin(themes)]
-if picked:
-    shown = shown[shown["indicator_id"].isin(picked)]
-table = transforms.tidy_table(shown, lang)
-if search:
-    haystack = table.astype("string").fillna("").agg(" ".join, axis=1)
-    table = table[haystack.str.contains(search, case=False, regex=False)]
-st.caption(t("rows_shown", lang, n=len(table)))
+# Filtering, searching and paging happen in SQL: at national scale the filters can match
+# over a million figures, which no browser table shows and no session should hold.
+narrowed = (ctx.ref, ctx.filters, tuple(themes), tuple(picked), search)
+total = queries.observation_count(*narrowed)
+table = transforms.tidy_table(queries.observations_page(*narrowed, limit=ui.PAGE_ROWS), lang)
+if total > len(table):
+    st.caption(t("rows_first", lang, n=f"{total:,}", shown=f"{len(table):,}"))
+else:
+    st.caption(t("rows_shown", lang, n=total))
 st.dataframe(table, hide_index=True, key="tidy", column_config={
     t("evidence", lang): st.column_config.TextColumn(width="large"),
 })
 stamp = f"{ctx.filters.period_from}-{ctx.filters.period_to}"
+st.caption(t("download_all_rows", lang, n=f"{total:,}") if total <= DOWNLOAD_CAP
+           else t("download_capped", lang, cap=f"{DOWNLOAD_CAP:,}"))
+
+
+def _csv() -> bytes:
+    """Built only when the button is clicked: every matching row, up to DOWNLOAD_CAP."""
+    return exports.csv_bytes(transforms.tidy_table(queries.observations_page(*narrowed, limit=DOWNLOAD_CAP), lang))
+
+
 st.download_button(
-    t("download_csv", lang), exports.csv_bytes(table), file_name=f"vocdash_figures_{stamp}.csv",
+    t("download_csv", lang), _csv, file_name=f"vocdash_figures_{stamp}.csv",
     mime="text/csv", on_click="ignore", icon=":material/download:", key="download_csv",
 )
 
@@ -61,7 +70,10 @@ st.dataframe(pd.DataFrame({
 })
 
 st.subheader(t("source_list", lang))
-sources = queries.sources(ctx.ref, ctx.filters)
+sources = queries.sources_page(ctx.ref, ctx.filters, limit=ui.PAGE_ROWS)
+source_total = queries.source_count(ctx.ref, ctx.filters)
+if source_total > len(sources):
+    st.caption(t("rows_first", lang, n=f"{source_total:,}", shown=f"{len(sources):,}"))
 st.dataframe(pd.DataFrame({
     t("institution", lang): sources["institution_en" if lang == "en" else "institution_zh"],
     t("source", lang): sources["title_en"].fillna(sources["title"]) if lang == "en" else sources["title"],
