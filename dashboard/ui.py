@@ -338,7 +338,7 @@ def trend_chart(ctx: Context, indicator_id: str, marked, peer: str, custom, colo
         st.caption(t("trend", lang) + ("：只有一个时期。" if lang == "zh" else ": one period only."))
         return
     if not mine.empty:
-        described = transforms.describe(with_indicators(mine.drop(columns=["series", "group_key", "peers"]), table)
+        described = transforms.describe(with_indicators(mine.drop(columns=["series", "group_key", "peers"]).assign(indicator_id=indicator_id), table)
                                         .merge(ctx.institutions[["institution_id", "name_zh", "name_en"]]
                                                .rename(columns={"name_zh": "institution_zh", "name_en": "institution_en"}),
                                                on="institution_id", how="left"), lang)
@@ -429,7 +429,8 @@ def score_distribution(ctx: Context, scores: pd.DataFrame, marked, peer: str, cu
     if not marked_rows.empty:
         st.dataframe(pd.DataFrame({
             t("institution", lang): marked_rows["institution"], t("score", lang): marked_rows["value_text"],
-            t("peer_group", lang): t(f"peer_{peer}", lang), t("peer_positions", lang): marked_rows["peer_text"],
+            t("peer_group", lang): t(f"peer_{peer}", lang), t("peer_n", lang): positions["peer_n"].to_numpy(),
+            t("peer_positions", lang): marked_rows["peer_text"],
         }), hide_index=True, key="score_peers")
 
 

@@ -143,6 +143,9 @@ if many:
     ranked = ui.with_indicators(queries.ranked(ctx.ref, ctx.filters, ids, top_n), indexed)
     positions = ui.marked_positions(ctx, ids, marked, peer, custom)
     ui.distribution_section(ctx, ids, "hosting", stats, bins, positions, ranked, colours, top_n)
+    if marked:
+        sizes = queries.peer_sizes(ctx.ref, ctx.filters, marked, peer, custom)
+        ui.peer_table(ctx, positions, ids, sizes, key="hosting_peers")
 else:
     obs = queries.observations(ctx.ref, ctx.filters, themes=("competition",))
     ui.indicator_charts(ctx, transforms.describe(obs, lang), sections.COMPETITION_HOSTING, key="hosting", per_row=3)
