@@ -487,7 +487,10 @@ def distribution_histogram(
         left = np.array([to_x(x) for x in regular["lo"]], dtype=float)
         right = np.array([to_x(x) for x in regular["hi"]], dtype=float)
         width = np.where(right > left, right - left, 1.0)
-        ranges = [f"{_short_number(lo)}–{_short_number(hi)}" for lo, hi in zip(regular["lo"], regular["hi"])]
+        if bool(stats.get("whole", False)):
+            ranges = [f"{lo + 0.5:,.0f}" for lo in regular["lo"]]  # one bar per whole number
+        else:
+            ranges = [f"{_short_number(lo)}–{_short_number(hi)}" for lo, hi in zip(regular["lo"], regular["hi"])]
         fig.add_bar(
             x=left + width / 2, y=regular["institutions"], width=width, name=t("institutions", lang),
             marker={"color": BIN_COLOUR, "line": {"color": "white", "width": 0.5}},
@@ -662,10 +665,12 @@ def completeness_shares(counts: pd.DataFrame, indicators: pd.DataFrame, lang: st
             customdata=np.column_stack([part["institutions"].fillna(0).astype(int), part["scope_n"].fillna(0).astype(int)]),
             hovertemplate="%{y}<br>" + v("status", status, lang) + ": %{x:.1f}%（%{customdata[0]:,} / %{customdata[1]:,}）<extra></extra>",
         )
-    fig.update_xaxes(range=[0, 100], title=t("share_of_institutions", lang), ticksuffix="%", fixedrange=True)
+    # The share is said by the title and the % ticks; no axis title for the legend to run into.
+    fig.update_xaxes(range=[0, 100], ticksuffix="%", fixedrange=True)
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
-    _layout(fig, title, height=120 + 30 * max(len(order), 1), barmode="stack")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.08, "xanchor": "left", "x": 0}, margin={"b": 60})
+    _layout(fig, title, height=150 + 30 * max(len(order), 1), barmode="stack")
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.06, "xanchor": "left", "x": 0,
+                              "traceorder": "normal"}, margin={"b": 60})
     return fig
 
 
@@ -684,11 +689,12 @@ def group_stack(frame: pd.DataFrame, group_labels: dict[str, str], key_column: s
         fig.add_bar(
             x=part[value_column], y=[group_labels.get(g, g) for g in part["group"]], orientation="h", name=label,
             marker_color=colour, customdata=part["institutions"],
-            hovertemplate="%{y}<br>" + label + ": %{x:,.1f}<extra></extra>",
+            hovertemplate="%{y}<br>" + label + ": %{x:,.1f}（" + axis_title + "）<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=[group_labels.get(g, g) for g in order], autorange="reversed",
                      automargin=True, fixedrange=True)
-    fig.update_xaxes(title=axis_title, rangemode="tozero", fixedrange=True)
-    _layout(fig, title, height=150 + 40 * max(len(order), 1), barmode="stack")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0}, margin={"b": 70})
+    fig.update_xaxes(rangemode="tozero", fixedrange=True)
+    _layout(fig, f"{title}", height=170 + 40 * max(len(order), 1), barmode="stack")
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.1, "xanchor": "left", "x": 0,
+                              "traceorder": "normal"}, margin={"b": 70})
     return fig

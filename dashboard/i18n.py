@@ -247,6 +247,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "lower bounds (>, ≥) have no known place, so they are left out of distributions, ranks and percentiles and counted apart; targets never count. "
         "Bars give how many institutions fall in each value range; skewed indicators (not percentages, highest far above lowest) use a log scale; the few above the 99th percentile share the last bar.",
     ),
+    "dist_rules_title": ("计入规则与百分位算法", "What counts, and how percentiles are computed"),
+    "mark_placeholder": ("输入院校名称搜索", "Type a name to search"),
     "dist_nothing": ("所选时期内没有可计入的实际值（不等于 0）。", "No actual figure to count in the period (not zero)."),
     "dist_actuals_only": ("分布只用实际值；当前筛选只含目标值。", "Distributions use actual figures; the filter shows targets only."),
     "mark_pick": ("在分布上标记院校（可输入名称搜索）", "Mark institutions on the distributions (type to search)"),

@@ -317,12 +317,16 @@ def distribution(
 
     One row per indicator and bin (bin is NULL for an indicator with no counted value).
     Columns: indicator_id, n (counted values), n_approx, n_bound, n_target_only, n_field,
-    min, q1, median, q3, p99, max, first_period, last_period, n_academic, log_scale,
-    bin, lo, hi, overflow (values above p99 go to one last bin), institutions.
+    min, q1, median, q3, p99, max, first_period, last_period, n_academic, whole, log_scale,
+    bin, lo, hi, overflow, institutions.
 
-    Bins are equal widths from min to p99, on a log scale when the values are positive and
-    p99 is 20 times min or more (counts of people and money are skewed: a linear scale
-    would put most institutions in the first bin) and never for percentages.
+    Bins (transforms.histogram follows the same rule for values already in pandas):
+    - whole numbers spanning fewer than `bins` values (meetings, classes): one bin per
+      number, lo/hi half a unit either side, so no empty slivers fall between integers;
+    - else equal widths from min to p99, on a log scale when the values are positive,
+      p99 is at least 20 × min and the unit is not a percentage (people and money are
+      skewed: a linear scale would put most institutions in the first bin);
+    - values above p99 share one last bin (overflow), lo = p99, hi = max.
     """
     where_f, params_f = _field_clause(filters)
     latest, params_l = _latest_cte(filters, indicator_ids)
@@ -333,12 +337,13 @@ def distribution(
         ref,
         f"""
         WITH {latest},
+        setting AS (SELECT ?::INTEGER AS bins, ?::VARCHAR[] AS counted_qualifiers),
         field AS (SELECT institution_id FROM institutions i WHERE {where_f}),
         mine AS MATERIALIZED (
             SELECT l.* FROM latest l
             WHERE l.institution_id IN (SELECT institution_id FROM field) AND {actual_wanted}
         ),
-        counted AS (SELECT * FROM mine WHERE list_contains(?, qualifier)),
+        counted AS (SELECT m.* FROM mine m, setting WHERE list_contains(setting.counted_qualifiers, m.qualifier)),
         targets_only AS (
             SELECT o.indicator_id, count(DISTINCT o.institution_id) AS n_target_only
             FROM observations o
@@ -354,54 +359,60 @@ def distribution(
                    min(c.value) AS min, quantile_cont(c.value, 0.25) AS q1, quantile_cont(c.value, 0.5) AS median,
                    quantile_cont(c.value, 0.75) AS q3, quantile_cont(c.value, 0.99) AS p99, max(c.value) AS max,
                    min(c.period) AS first_period, max(coalesce(c.period_end, c.period)) AS last_period,
-                   count(c.value) FILTER (c.period_type = 'academic_year') AS n_academic
+                   count(c.value) FILTER (c.period_type = 'academic_year') AS n_academic,
+                   coalesce(bool_and(c.value = floor(c.value)), FALSE) AS whole_values
             FROM indicators d LEFT JOIN counted c USING (indicator_id)
             WHERE list_contains(?, d.indicator_id)
             GROUP BY ALL
         ),
-        scaled AS (
-            SELECT *, (min > 0 AND p99 >= 20 * min AND unit <> 'percent') AS log_scale FROM stats
-        ),
         edges AS (
-            SELECT *,
-                   CASE WHEN log_scale THEN ln(min) ELSE min END AS a,
-                   CASE WHEN log_scale THEN ln(p99) ELSE p99 END AS b
-            FROM scaled
+            SELECT s.*, whole_values AND p99 - min < setting.bins AS whole,
+                   NOT (whole_values AND p99 - min < setting.bins) AND min > 0 AND p99 >= 20 * min AND unit <> 'percent' AS log_scale
+            FROM stats s, setting
+        ),
+        ends AS (
+            SELECT *, CASE WHEN log_scale THEN ln(min) ELSE min END AS a,
+                      CASE WHEN log_scale THEN ln(p99) ELSE p99 END AS b
+            FROM edges
         ),
         binned AS (
             SELECT c.indicator_id,
-                   CASE WHEN c.value > e.p99 THEN ?
+                   CASE WHEN c.value > e.p99 THEN setting.bins
+                        WHEN e.whole THEN (c.value - e.min)::INTEGER
                         WHEN e.b <= e.a THEN 0
-                        ELSE least(? - 1, floor(((CASE WHEN e.log_scale THEN ln(c.value) ELSE c.value END) - e.a)
-                                                / (e.b - e.a) * ?))::INTEGER
+                        ELSE least(setting.bins - 1, floor(((CASE WHEN e.log_scale THEN ln(c.value) ELSE c.value END) - e.a)
+                                                           / (e.b - e.a) * setting.bins))::INTEGER
                    END AS bin,
                    count(*) AS institutions
-            FROM counted c JOIN edges e USING (indicator_id)
+            FROM counted c JOIN ends e USING (indicator_id), setting
             GROUP BY ALL
         )
         SELECT e.indicator_id, e.n, e.n_approx,
-               (SELECT count(*) FROM mine m WHERE m.indicator_id = e.indicator_id AND NOT list_contains(?, m.qualifier)) AS n_bound,
+               (SELECT count(*) FROM mine m WHERE m.indicator_id = e.indicator_id
+                    AND NOT list_contains(setting.counted_qualifiers, m.qualifier)) AS n_bound,
                coalesce(t.n_target_only, 0) AS n_target_only,
                (SELECT count(*) FROM field) AS n_field,
-               e.min, e.q1, e.median, e.q3, e.p99, e.max, e.first_period, e.last_period, e.n_academic, e.log_scale,
+               e.min, e.q1, e.median, e.q3, e.p99, e.max, e.first_period, e.last_period, e.n_academic,
+               e.whole, e.log_scale,
                b.bin,
-               CASE WHEN b.bin = ? THEN e.p99
+               CASE WHEN b.bin = setting.bins THEN e.p99
+                    WHEN e.whole THEN e.min + b.bin - 0.5
                     WHEN e.b <= e.a THEN e.min
-                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * b.bin / ?)
-                    ELSE e.a + (e.b - e.a) * b.bin / ? END AS lo,
-               CASE WHEN b.bin = ? THEN e.max
+                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * b.bin / setting.bins)
+                    ELSE e.a + (e.b - e.a) * b.bin / setting.bins END AS lo,
+               CASE WHEN b.bin = setting.bins THEN e.max
+                    WHEN e.whole THEN e.min + b.bin + 0.5
                     WHEN e.b <= e.a THEN e.max
-                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * (b.bin + 1) / ?)
-                    ELSE e.a + (e.b - e.a) * (b.bin + 1) / ? END AS hi,
-               coalesce(b.bin = ?, FALSE) AS overflow,
+                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * (b.bin + 1) / setting.bins)
+                    ELSE e.a + (e.b - e.a) * (b.bin + 1) / setting.bins END AS hi,
+               coalesce(b.bin = setting.bins, FALSE) AS overflow,
                coalesce(b.institutions, 0) AS institutions
-        FROM edges e
+        FROM ends e CROSS JOIN setting
         LEFT JOIN binned b USING (indicator_id)
         LEFT JOIN targets_only t USING (indicator_id)
         ORDER BY e.indicator_id, b.bin
         """,
-        params_l + params_f + [list(COUNTED_QUALIFIERS), list(indicator_ids)] + params_p
-        + [list(indicator_ids), bins, bins, bins, list(COUNTED_QUALIFIERS), bins, bins, bins, bins, bins, bins, bins],
+        params_l + [int(bins), list(COUNTED_QUALIFIERS)] + params_f + [list(indicator_ids)] + params_p + [list(indicator_ids)],
     )
 
 

@@ -335,28 +335,33 @@ def split_distribution(dist: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def histogram(values: pd.Series, unit: str = "", bins: int = 30) -> tuple[pd.Series, pd.DataFrame]:
     """The histogram queries.distribution computes in SQL, for values already in pandas
-    (award scores): the same stats and the same bin rule (equal widths from min to p99,
-    log scale when positive and p99 ≥ 20 × min and not a percentage; above p99 one
+    (award scores): the same stats and the same bin rule (see queries.distribution:
+    one bin per whole number when they span fewer than `bins`; else equal widths from min
+    to p99, log scale when positive, p99 ≥ 20 × min and not a percentage; above p99 one
     overflow bin). Returns (stats, bins)."""
     values = pd.Series(values, dtype="float64").dropna()
     n = len(values)
     stats = {"n": n, "n_approx": 0, "n_bound": 0, "n_target_only": 0}
     if n == 0:
         stats.update(min=float("nan"), q1=float("nan"), median=float("nan"), q3=float("nan"), p99=float("nan"),
-                     max=float("nan"), log_scale=False)
+                     max=float("nan"), whole=False, log_scale=False)
         return pd.Series(stats), pd.DataFrame(columns=["bin", "lo", "hi", "overflow", "institutions"])
     # quantile_cont is linear interpolation, as pandas' default.
     low, p99 = float(values.min()), float(values.quantile(0.99))
     stats.update(min=low, q1=float(values.quantile(0.25)), median=float(values.quantile(0.5)),
                  q3=float(values.quantile(0.75)), p99=p99, max=float(values.max()))
-    log_scale = bool(low > 0 and p99 >= 20 * low and unit != "percent")
-    stats["log_scale"] = log_scale
+    whole = bool((values == np.floor(values)).all() and p99 - low < bins)
+    log_scale = bool(not whole and low > 0 and p99 >= 20 * low and unit != "percent")
+    stats["whole"], stats["log_scale"] = whole, log_scale
     transform = np.log if log_scale else (lambda x: x)
     a, b = float(transform(low)), float(transform(p99))
     rows = []
     over = values[values > p99]
     inside = values[values <= p99]
-    if b <= a:
+    if whole:
+        for number, count in zip(*np.unique((inside - low).astype(int), return_counts=True)):
+            rows.append((int(number), low + number - 0.5, low + number + 0.5, False, int(count)))
+    elif b <= a:
         rows.append((0, low, stats["max"] if over.empty else p99, False, len(inside)))
     else:
         index = np.minimum(bins - 1, np.floor((transform(inside.to_numpy()) - a) / (b - a) * bins)).astype(int)

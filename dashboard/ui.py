@@ -142,12 +142,15 @@ def marked_institutions(ctx: Context) -> tuple[str, ...]:
     allowed = list(field["institution_id"])
     allowed_set = set(allowed)
     if "mark" not in st.session_state:
-        st.session_state["mark"] = [i for i in st.query_params.get_all("mark") if i in allowed_set][:MAX_MARKED]
+        # Repeated (?mark=a&mark=b) or comma-separated (?mark=a,b), as the shared filters.
+        wanted = [part for item in st.query_params.get_all("mark") for part in item.split(",")]
+        st.session_state["mark"] = list(dict.fromkeys(i for i in wanted if i in allowed_set))[:MAX_MARKED]
     st.session_state["mark"] = [i for i in st.session_state["mark"] if i in allowed_set]
     names = _names(ctx)
     picked = st.multiselect(
         t("mark_pick", lang), allowed, key="mark", max_selections=MAX_MARKED,
         format_func=lambda value: names.get(value, value), help=t("mark_help", lang, n=MAX_MARKED),
+        placeholder=t("mark_placeholder", lang),
     )
     if picked:
         st.query_params["mark"] = picked
@@ -173,19 +176,20 @@ def marked_colours(ctx: Context, marked: tuple[str, ...]) -> dict[str, str]:
 def peer_controls(ctx: Context, key: str) -> tuple[str, tuple[str, ...], int]:
     """Peer group, custom peers and N of the ranked lists (shared by the theme pages)."""
     lang = ctx.lang
-    left, middle, right = st.columns([3, 3, 1])
-    with left:
-        peer = st.segmented_control(
-            t("peer_group", lang), queries.PEER_GROUPS, default="type", key="peer", required=True,
-            format_func=lambda value: t(f"peer_{value}", lang), persist_state="session",
-        )
+    # Five peer groups need the row's width; the custom list and N go below.
+    peer = st.segmented_control(
+        t("peer_group", lang), queries.PEER_GROUPS, default="type", key="peer", required=True,
+        format_func=lambda value: t(f"peer_{value}", lang), persist_state="session",
+    )
+    left, right = st.columns([5, 1])
     custom: tuple[str, ...] = ()
     if peer == "custom":
         names = _names(ctx)
-        with middle:
+        with left:
             custom = tuple(st.multiselect(
                 t("peer_custom_pick", lang), list(ctx.institutions["institution_id"]), key="peer_custom",
                 format_func=lambda value: names.get(value, value), persist_state="session",
+                placeholder=t("mark_placeholder", lang),
             ))
     with right:
         n = st.number_input(t("top_n", lang), min_value=1, max_value=50, value=TOP_N_DEFAULT, step=1, key="top_n",
@@ -249,9 +253,9 @@ def distribution_section(
             bottom_label = t("lowest_list" if direction == "none" else "bottom_list", lang, n=n)
             top_tab, bottom_tab = st.tabs([top_label, bottom_label])
             with top_tab:
-                st.dataframe(ranked_table(ctx, mine_ranked, "top"), hide_index=True, key=f"{key}_{indicator_id}_top", height=280)
+                st.dataframe(ranked_table(ctx, mine_ranked, "top"), hide_index=True, key=f"{key}_{indicator_id}_top")
             with bottom_tab:
-                st.dataframe(ranked_table(ctx, mine_ranked, "bottom"), hide_index=True, key=f"{key}_{indicator_id}_bottom", height=280)
+                st.dataframe(ranked_table(ctx, mine_ranked, "bottom"), hide_index=True, key=f"{key}_{indicator_id}_bottom")
 
 
 def peer_table(ctx: Context, positions: pd.DataFrame, indicator_ids, sizes: pd.DataFrame, key: str) -> None:
@@ -284,7 +288,7 @@ def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[st
     lang = ctx.lang
     field_n = len(ctx.field) if ctx.field is not None else len(ctx.scope)
     st.info(t("dist_mode", lang, n=f"{field_n:,}", limit=DISTRIBUTION_ABOVE), icon=":material/bar_chart:")
-    with st.expander(t("dist_rules", lang)[:18] + "…" if lang == "zh" else "What counts…"):
+    with st.expander(t("dist_rules_title", lang), icon=":material/rule:"):
         st.markdown(t("dist_rules", lang))
         st.markdown(t("peer_method", lang))
     if "actual" not in ctx.filters.kinds:
@@ -425,7 +429,7 @@ def score_distribution(ctx: Context, scores: pd.DataFrame, marked, peer: str, cu
                 st.dataframe(pd.DataFrame({
                     t("rank", lang): part["rank"].to_numpy(), t("institution", lang): part[name_col].to_numpy(),
                     t("score", lang): [f"{x:,.1f}" for x in part["value"]],
-                }), hide_index=True, key=f"score_{key}", height=280)
+                }), hide_index=True, key=f"score_{key}")
     if not marked_rows.empty:
         st.dataframe(pd.DataFrame({
             t("institution", lang): marked_rows["institution"], t("score", lang): marked_rows["value_text"],

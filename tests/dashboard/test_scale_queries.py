@@ -62,12 +62,16 @@ def test_histogram_bins_hold_their_values(sref, latest):
     assert bool(flags[SKEWED]) and not bool(flags[PERCENT])  # skewed counts: log; percentages never
 
 
-def test_pandas_histogram_matches_sql(sref, latest):
+@pytest.mark.parametrize(("indicator_id", "unit", "rule"), [
+    (SKEWED, "persons", "log_scale"), ("emp_job_fairs", "times", "whole"), (PERCENT, "percent", None),
+])
+def test_pandas_histogram_matches_sql(sref, latest, indicator_id, unit, rule):
     """transforms.histogram (for award scores) follows the SQL rule exactly."""
-    stats, bins = transforms.split_distribution(queries.distribution(sref, EVERYTHING, (SKEWED,)))
-    mine_stats, mine_bins = transforms.histogram(counted(latest, SKEWED)["value"], unit="persons")
+    stats, bins = transforms.split_distribution(queries.distribution(sref, EVERYTHING, (indicator_id,)))
+    mine_stats, mine_bins = transforms.histogram(counted(latest, indicator_id)["value"], unit=unit)
     assert mine_stats["median"] == pytest.approx(stats.iloc[0]["median"])
-    assert bool(mine_stats["log_scale"]) == bool(stats.iloc[0]["log_scale"])
+    for flag in ("log_scale", "whole"):
+        assert bool(mine_stats[flag]) == bool(stats.iloc[0][flag]) == (flag == rule)
     assert list(mine_bins["bin"]) == list(bins["bin"])
     assert list(mine_bins["institutions"]) == list(bins["institutions"])
     assert np.allclose(mine_bins["lo"], bins["lo"])

@@ -72,6 +72,12 @@ def test_histogram_rules():
     assert stats["log_scale"]
     assert bins["institutions"].sum() == len(skewed)
     assert bins["overflow"].any()  # above p99
+    # Whole numbers over a short span: one bar per number, centred on it, no empty slivers.
+    counts, count_bins = transforms.histogram(pd.Series([1.0, 1, 2, 3, 3, 3, 7]))
+    assert counts["whole"] and not counts["log_scale"]
+    regular = count_bins[~count_bins["overflow"]]
+    assert list(regular["lo"] + 0.5) == [1, 2, 3] and list(regular["institutions"]) == [2, 1, 3]
+    assert count_bins[count_bins["overflow"]]["institutions"].tolist() == [1]  # 7 is above p99
     same, same_bins = transforms.histogram(pd.Series([4.0, 4, 4]))
     assert len(same_bins) == 1 and same_bins.iloc[0]["institutions"] == 3
     nothing, no_bins = transforms.histogram(pd.Series([], dtype=float))
