@@ -289,21 +289,27 @@ def _field_clause(filters: Filters, alias: str = "i") -> tuple[str, list]:
 
 def _latest_cte(filters: Filters, indicator_ids: tuple[str, ...]) -> tuple[str, list]:
     """CTE `latest`: each institution's latest actual figure per indicator in the period
-    (ties: the exact one, then the greater source id, so the choice is stable). arg_max is
-    a hash aggregate: about ten times faster here than row_number() over a window."""
+    (latest end, then latest start, then the exact one; a remaining tie goes to the row
+    loaded last, so the choice is stable for a given warehouse file).
+
+    The choice is packed into one BIGINT per row (period key × 2³² + rowid) whose max per
+    group names the winning row: at national scale this is about twice as fast as
+    arg_max over a struct and five times a row_number() window. The warehouse is written
+    once and never updated, so rowids are stable; 2³² rows is far beyond any warehouse.
+    """
     where_p, params = _period_clause(filters, "o")
     return (
-        f"""latest AS MATERIALIZED (
-            SELECT institution_id, indicator_id, f.value, f.qualifier, f.period, f.period_end, f.period_type, f.source_id
-            FROM (
-                SELECT o.institution_id, o.indicator_id,
-                       arg_max({{'value': o.value, 'qualifier': o.qualifier, 'period': o.period,
-                                 'period_end': o.period_end, 'period_type': o.period_type, 'source_id': o.source_id}},
-                               (coalesce(o.period_end, o.period), o.period, o.qualifier = 'exact', o.source_id)) AS f
-                FROM observations o
-                WHERE o.kind = 'actual' AND list_contains(?, o.indicator_id) AND {where_p}
-                GROUP BY ALL
-            )
+        f"""latest_row AS (
+            SELECT max(((coalesce(o.period_end, o.period) * 10000 + o.period) * 10
+                        + (o.qualifier = 'exact')::INTEGER)::BIGINT * 4294967296 + o.rowid) % 4294967296 AS row_id
+            FROM observations o
+            WHERE o.kind = 'actual' AND list_contains(?, o.indicator_id) AND {where_p}
+            GROUP BY o.institution_id, o.indicator_id
+        ),
+        latest AS MATERIALIZED (
+            SELECT o.institution_id, o.indicator_id, o.value, o.qualifier, o.period, o.period_end,
+                   o.period_type, o.source_id
+            FROM observations o JOIN latest_row r ON o.rowid = r.row_id
         )""",
         [list(indicator_ids)] + params,
     )
@@ -337,13 +343,12 @@ def distribution(
         ref,
         f"""
         WITH {latest},
-        setting AS (SELECT ?::INTEGER AS bins, ?::VARCHAR[] AS counted_qualifiers),
+        setting AS (SELECT ?::INTEGER AS bins),
         field AS (SELECT institution_id FROM institutions i WHERE {where_f}),
         mine AS MATERIALIZED (
-            SELECT l.* FROM latest l
+            SELECT l.*, list_contains(?, l.qualifier) AS counted FROM latest l
             WHERE l.institution_id IN (SELECT institution_id FROM field) AND {actual_wanted}
         ),
-        counted AS (SELECT m.* FROM mine m, setting WHERE list_contains(setting.counted_qualifiers, m.qualifier)),
         targets_only AS (
             SELECT o.indicator_id, count(DISTINCT o.institution_id) AS n_target_only
             FROM observations o
@@ -354,65 +359,70 @@ def distribution(
         ),
         stats AS (
             SELECT d.indicator_id, d.unit,
-                   count(c.value) AS n,
-                   count(c.value) FILTER (c.qualifier = 'approx') AS n_approx,
-                   min(c.value) AS min, quantile_cont(c.value, 0.25) AS q1, quantile_cont(c.value, 0.5) AS median,
-                   quantile_cont(c.value, 0.75) AS q3, quantile_cont(c.value, 0.99) AS p99, max(c.value) AS max,
-                   min(c.period) AS first_period, max(coalesce(c.period_end, c.period)) AS last_period,
-                   count(c.value) FILTER (c.period_type = 'academic_year') AS n_academic,
-                   coalesce(bool_and(c.value = floor(c.value)), FALSE) AS whole_values
-            FROM indicators d LEFT JOIN counted c USING (indicator_id)
+                   count(m.value) FILTER (m.counted) AS n,
+                   count(m.value) FILTER (m.counted AND m.qualifier = 'approx') AS n_approx,
+                   count(m.value) FILTER (NOT m.counted) AS n_bound,
+                   min(m.value) FILTER (m.counted) AS min,
+                   quantile_cont(m.value, [0.25, 0.5, 0.75, 0.99]) FILTER (m.counted) AS q,
+                   max(m.value) FILTER (m.counted) AS max,
+                   min(m.period) FILTER (m.counted) AS first_period,
+                   max(coalesce(m.period_end, m.period)) FILTER (m.counted) AS last_period,
+                   count(m.value) FILTER (m.counted AND m.period_type = 'academic_year') AS n_academic,
+                   coalesce(bool_and(m.value = floor(m.value)) FILTER (m.counted), FALSE) AS whole_values
+            FROM indicators d LEFT JOIN mine m USING (indicator_id)
             WHERE list_contains(?, d.indicator_id)
             GROUP BY ALL
         ),
         edges AS (
-            SELECT s.*, whole_values AND p99 - min < setting.bins AS whole,
-                   NOT (whole_values AND p99 - min < setting.bins) AND min > 0 AND p99 >= 20 * min AND unit <> 'percent' AS log_scale
-            FROM stats s, setting
+            SELECT s.* EXCLUDE (q), s.q[1] AS q1, s.q[2] AS median, s.q[3] AS q3, s.q[4] AS p99, t.bins,
+                   (SELECT count(*) FROM field) AS n_field
+            FROM stats s CROSS JOIN setting t
+        ),
+        rules AS (
+            SELECT *, whole_values AND p99 - min < bins AS whole,
+                   NOT (whole_values AND p99 - min < bins) AND min > 0 AND p99 >= 20 * min AND unit <> 'percent' AS log_scale
+            FROM edges
         ),
         ends AS (
             SELECT *, CASE WHEN log_scale THEN ln(min) ELSE min END AS a,
                       CASE WHEN log_scale THEN ln(p99) ELSE p99 END AS b
-            FROM edges
+            FROM rules
         ),
         binned AS (
-            SELECT c.indicator_id,
-                   CASE WHEN c.value > e.p99 THEN setting.bins
-                        WHEN e.whole THEN (c.value - e.min)::INTEGER
+            SELECT m.indicator_id,
+                   CASE WHEN m.value > e.p99 THEN e.bins
+                        WHEN e.whole THEN (m.value - e.min)::INTEGER
                         WHEN e.b <= e.a THEN 0
-                        ELSE least(setting.bins - 1, floor(((CASE WHEN e.log_scale THEN ln(c.value) ELSE c.value END) - e.a)
-                                                           / (e.b - e.a) * setting.bins))::INTEGER
+                        ELSE least(e.bins - 1, floor(((CASE WHEN e.log_scale THEN ln(m.value) ELSE m.value END) - e.a)
+                                                     / (e.b - e.a) * e.bins))::INTEGER
                    END AS bin,
                    count(*) AS institutions
-            FROM counted c JOIN ends e USING (indicator_id), setting
+            FROM mine m JOIN ends e ON e.indicator_id = m.indicator_id
+            WHERE m.counted
             GROUP BY ALL
         )
-        SELECT e.indicator_id, e.n, e.n_approx,
-               (SELECT count(*) FROM mine m WHERE m.indicator_id = e.indicator_id
-                    AND NOT list_contains(setting.counted_qualifiers, m.qualifier)) AS n_bound,
-               coalesce(t.n_target_only, 0) AS n_target_only,
-               (SELECT count(*) FROM field) AS n_field,
+        SELECT e.indicator_id, e.n, e.n_approx, e.n_bound, coalesce(t.n_target_only, 0) AS n_target_only, e.n_field,
                e.min, e.q1, e.median, e.q3, e.p99, e.max, e.first_period, e.last_period, e.n_academic,
                e.whole, e.log_scale,
                b.bin,
-               CASE WHEN b.bin = setting.bins THEN e.p99
+               CASE WHEN b.bin = e.bins THEN e.p99
                     WHEN e.whole THEN e.min + b.bin - 0.5
                     WHEN e.b <= e.a THEN e.min
-                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * b.bin / setting.bins)
-                    ELSE e.a + (e.b - e.a) * b.bin / setting.bins END AS lo,
-               CASE WHEN b.bin = setting.bins THEN e.max
+                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * b.bin / e.bins)
+                    ELSE e.a + (e.b - e.a) * b.bin / e.bins END AS lo,
+               CASE WHEN b.bin = e.bins THEN e.max
                     WHEN e.whole THEN e.min + b.bin + 0.5
                     WHEN e.b <= e.a THEN e.max
-                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * (b.bin + 1) / setting.bins)
-                    ELSE e.a + (e.b - e.a) * (b.bin + 1) / setting.bins END AS hi,
-               coalesce(b.bin = setting.bins, FALSE) AS overflow,
+                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * (b.bin + 1) / e.bins)
+                    ELSE e.a + (e.b - e.a) * (b.bin + 1) / e.bins END AS hi,
+               coalesce(b.bin = e.bins, FALSE) AS overflow,
                coalesce(b.institutions, 0) AS institutions
-        FROM ends e CROSS JOIN setting
-        LEFT JOIN binned b USING (indicator_id)
-        LEFT JOIN targets_only t USING (indicator_id)
+        FROM ends e
+        LEFT JOIN binned b ON b.indicator_id = e.indicator_id
+        LEFT JOIN targets_only t ON t.indicator_id = e.indicator_id
         ORDER BY e.indicator_id, b.bin
         """,
-        params_l + [int(bins), list(COUNTED_QUALIFIERS)] + params_f + [list(indicator_ids)] + params_p + [list(indicator_ids)],
+        params_l + [int(bins)] + params_f + [list(COUNTED_QUALIFIERS), list(indicator_ids)] + params_p + [list(indicator_ids)],
     )
 
 
@@ -441,28 +451,32 @@ def ranked(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...], 
         f"""
         WITH {latest},
         scored AS (
-            SELECT l.*, i.name_zh,
+            SELECT l.*, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
                    CASE WHEN d.higher_is_better = FALSE THEN l.value ELSE -l.value END AS badness
             FROM latest l
-            JOIN institutions i USING (institution_id)
-            JOIN indicators d USING (indicator_id)
+            JOIN institutions i ON i.institution_id = l.institution_id
+            JOIN indicators d ON d.indicator_id = l.indicator_id
             WHERE {where_f} AND list_contains(?, l.qualifier) AND {actual_wanted}
         ),
         ordered AS (
-            SELECT institution_id, indicator_id,
-                   rank() OVER (PARTITION BY indicator_id ORDER BY badness) AS rank,
-                   row_number() OVER (PARTITION BY indicator_id ORDER BY badness, name_zh, institution_id) AS from_top,
-                   row_number() OVER (PARTITION BY indicator_id ORDER BY badness DESC, name_zh DESC, institution_id DESC) AS from_bottom,
-                   count(*) OVER (PARTITION BY indicator_id) AS n
+            -- One sort: the place in the list (ties by name); the rank is the first place
+            -- in a run of equal values, so ties share it.
+            SELECT *, row_number() OVER (PARTITION BY indicator_id ORDER BY badness, institution_zh, institution_id) AS from_top,
+                      count(*) OVER (PARTITION BY indicator_id) AS n
             FROM scored
+        ),
+        picked AS (
+            SELECT *, min(from_top) OVER (PARTITION BY indicator_id, badness) AS rank
+            FROM ordered
+            QUALIFY from_top <= ? OR from_top > n - ?
         )
         SELECT r.indicator_id, CASE WHEN r.from_top <= ? THEN 'top' ELSE 'bottom' END AS "end",
-               r.rank, r.n, r.from_top, {_LATEST_COLUMNS}
-        FROM ordered r
-        JOIN latest l USING (institution_id, indicator_id)
-        JOIN institutions i ON i.institution_id = l.institution_id
-        JOIN sources s ON s.source_id = l.source_id
-        WHERE r.from_top <= ? OR r.from_bottom <= ?
+               r.rank, r.n, r.from_top,
+               r.institution_id, r.institution_zh, r.institution_en, r.type, r.province,
+               r.value, r.qualifier, r.period, r.period_end, r.period_type,
+               r.source_id, s.title AS source_title, s.title_en AS source_title_en
+        FROM picked r
+        JOIN sources s ON s.source_id = r.source_id
         ORDER BY r.indicator_id, r.from_top
         """,
         params_l + params_f + [list(COUNTED_QUALIFIERS), n, n, n],

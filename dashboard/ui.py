@@ -128,7 +128,7 @@ def many(ctx: Context) -> bool:
 
 
 def _names(ctx: Context) -> dict[str, str]:
-    return dict(zip(ctx.institutions["institution_id"], ctx.institutions["name_en" if ctx.lang == "en" else "name_zh"]))
+    return dict(zip(ctx.institutions["institution_id"].tolist(), ctx.institutions["name_en" if ctx.lang == "en" else "name_zh"].tolist()))
 
 
 def marked_institutions(ctx: Context) -> tuple[str, ...]:
@@ -139,7 +139,7 @@ def marked_institutions(ctx: Context) -> tuple[str, ...]:
         st.caption(t("marked_from_sidebar", lang))
         return tuple(ctx.filters.institutions[:MAX_MARKED])
     field = ctx.field if ctx.field is not None else ctx.scope
-    allowed = list(field["institution_id"])
+    allowed = field["institution_id"].tolist()
     allowed_set = set(allowed)
     if "mark" not in st.session_state:
         # Repeated (?mark=a&mark=b) or comma-separated (?mark=a,b), as the shared filters.
@@ -187,7 +187,7 @@ def peer_controls(ctx: Context, key: str) -> tuple[str, tuple[str, ...], int]:
         names = _names(ctx)
         with left:
             custom = tuple(st.multiselect(
-                t("peer_custom_pick", lang), list(ctx.institutions["institution_id"]), key="peer_custom",
+                t("peer_custom_pick", lang), ctx.institutions["institution_id"].tolist(), key="peer_custom",
                 format_func=lambda value: names.get(value, value), persist_state="session",
                 placeholder=t("mark_placeholder", lang),
             ))
@@ -313,7 +313,7 @@ def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[st
         if marked:
             peer_table(ctx, positions, section_ids, sizes, key=f"{theme}_{label_key}_peers")
 
-    st.subheader(t("trend", lang))
+    st.subheader(t("any_indicator", lang) + " · " + t("trend", lang))
     names = dict(zip(table["indicator_id"], table["name_en" if lang == "en" else "name_zh"]))
     choices = [i for i in ids if i in set(stats.loc[stats["n"] > 0, "indicator_id"])]
     if choices:
@@ -321,6 +321,9 @@ def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[st
             t("indicator", lang), choices, key=f"trend_{theme}", persist_state="session",
             format_func=lambda value: names.get(value, value),
         )
+        if picked not in on_page:
+            # An indicator no section charts: its distribution first, then its trend.
+            distribution_section(ctx, [picked], f"{theme}_any", stats, bins, positions, ranked, colours, n)
         trend_chart(ctx, picked, marked, peer, custom, colours, key=f"{theme}_trend")
 
     st.subheader(t("all_theme_figures", lang))
@@ -352,7 +355,7 @@ def trend_chart(ctx: Context, indicator_id: str, marked, peer: str, custom, colo
         rows = pd.concat([medians, described], ignore_index=True)
     group_names = {
         **{key_: v("type", key_, lang) for key_ in ctx.options.types},
-        **dict(zip(ctx.institutions["province"], ctx.institutions["province_en" if lang == "en" else "province"])),
+        **dict(zip(ctx.institutions["province"].tolist(), ctx.institutions["province_en" if lang == "en" else "province"].tolist())),
         "field": t("peer_field", lang), "custom": t("peer_custom", lang),
     }
     for combined in rows.loc[rows["series"] == "median", "group_key"].dropna().unique():

@@ -12,8 +12,9 @@ if ctx.scope.empty:
     st.info(t("no_match", lang))
     st.stop()
 
-names = dict(zip(ctx.scope["institution_id"], ctx.scope["name_en" if lang == "en" else "name_zh"]))
-options = list(ctx.scope["institution_id"])
+# .tolist(): stepping through thousands of Arrow-backed strings one by one is slow.
+names = dict(zip(ctx.scope["institution_id"].tolist(), ctx.scope["name_en" if lang == "en" else "name_zh"].tolist()))
+options = ctx.scope["institution_id"].tolist()
 if "compare" not in st.session_state:
     from_url = [i for i in st.query_params.get_all("cmp") if i in names][:6]
     st.session_state["compare"] = from_url or options[:2]
