@@ -24,6 +24,8 @@ PALETTE = (
     "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#9C755F", "#76B7B2",
 )
 MISSING_COLOUR = "#8a8a8a"
+# Too pale to mark one institution on a light histogram.
+PALE = {"#F0E442", "#56B4E9", "#76B7B2"}
 LEVEL_COLOURS = {
     "international": "#4B0082", "national": "#0072B2", "provincial": "#009E73",
     "municipal": "#E69F00", "school": "#999999",
@@ -528,10 +530,11 @@ def distribution_histogram(
         x = position(float(row["value"]))
         fig.add_vline(x=x, line={"color": colour, "width": 2})
         extra = f"<br>{row['peer_text']}" if "peer_text" in row and pd.notna(row.get("peer_text")) else ""
+        # The value by the marker; the name in the legend, where long names cannot collide.
         fig.add_scatter(
-            x=[x], y=[top * (1.08 + 0.07 * (index % 3))], mode="markers+text", name=row["institution"],
+            x=[x], y=[top * (1.06 + 0.08 * (index % 3))], mode="markers+text", name=f"{row['institution']} {row['value_text']}",
             marker={"symbol": "triangle-down", "size": 12, "color": colour},
-            text=[f"{row['institution']} {row['value_text']}"], textposition="middle right",
+            text=[row["value_text"]], textposition="middle right",
             textfont={"color": colour, "size": 11}, cliponaxis=False,
             customdata=[row[_HOVER_COLUMNS].tolist()],
             hovertemplate=_hover(lang, with_kind=False).replace("<extra></extra>", extra + "<extra></extra>"),
@@ -542,7 +545,9 @@ def distribution_histogram(
     axis_title = unit_text + (("（对数刻度）" if lang == "zh" else " (log scale)") if log_scale else "")
     fig.update_xaxes(title=axis_title, fixedrange=True, showgrid=False)
     fig.update_yaxes(title=t("institutions", lang), rangemode="tozero", fixedrange=True, range=[0, top * 1.35 or 1])
-    _layout(fig, title, height=340, bargap=0.02, showlegend=False)
+    _layout(fig, title, height=340 + 22 * len(marked), bargap=0.02, showlegend=not marked.empty)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
+                      margin={"b": 60 + 22 * len(marked)})
     return with_story(fig, distribution_takeaway(stats, indicator, lang))
 
 
@@ -641,7 +646,8 @@ def trend_lines(
             customdata=part[_HOVER_COLUMNS].to_numpy(), hovertemplate=_hover(lang, with_kind=False),
         )
     fig.update_xaxes(dtick=1, tickformat="d", title=t("period_start", lang), fixedrange=True)
-    fig.update_yaxes(title=v("unit", indicator["unit"], lang), rangemode="tozero", fixedrange=True)
+    # Lines, not bars: the axis fits the values, so a rate moving between 92 and 96 shows.
+    fig.update_yaxes(title=v("unit", indicator["unit"], lang), fixedrange=True)
     _layout(fig, title, height=340)
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0}, margin={"b": 90})
     return with_story(fig, "", sources_caption(mine, lang) if not mine.empty else "")

@@ -263,9 +263,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "peer_positions": ("所标记院校在对照组中的位置", "Where the marked institutions stand among their peers"),
     "peer_method": (
         "百分位 = 100 ×（组内比该校差的院校数 + ½ × 与该校数值相同的院校数，含该校）÷ n，n 为对照组中有可计入数值（确数或约数）的院校数（含该校）；并列院校百分位相同。"
-        "越高越好的指标数值大为好，越低越好的指标数值小为好；未规定方向的指标只给出按数值由小到大的位置，不称好坏、不给名次。名次 1 为最好，并列同名次。",
+        "越高越好的指标数值大为好，越低越好的指标数值小为好；未规定方向的指标只给出按数值由小到大的位置，不称好坏、不给名次。名次 1 为最好，并列同名次。"
+        "表头括号内为对照组院校总数；“第 r / n 名”中的 n 只计其中有可计入数值的院校。",
         "Percentile = 100 × (peers worse than it + ½ × peers with the same value, itself included) ÷ n, where n counts the peers with a counted value (exact or ≈), itself included; tied institutions share a percentile. "
-        "Where higher is better a larger value is better, where lower is better a smaller one; an indicator with no stated direction gets only its position by value, smallest first, and is not called better or worse, nor ranked. Rank 1 is best; ties share a rank.",
+        "Where higher is better a larger value is better, where lower is better a smaller one; an indicator with no stated direction gets only its position by value, smallest first, and is not called better or worse, nor ranked. Rank 1 is best; ties share a rank. "
+        "The header gives the peer group's size; the n in \"rank r of n\" counts only those with a counted value.",
     ),
     "peer_n": ("对照组院校数", "Institutions in peer group"),
     "top_n": ("前后名单各列 N 所", "N in the top and bottom lists"),
@@ -287,7 +289,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "reporting": ("报告院校数", "Institutions reporting"),
     "quartiles": ("四分位（P25–P75）", "Quartiles (P25–P75)"),
     "range": ("最小–最大", "Min–max"),
-    "awards_by_type": ("按院校类型：平均每所院校{what}（{unit}，{span}）", "By institution type: {what} per institution ({unit}, {span})"),
+    "awards_by_type": ("平均每所院校获奖数，{what}（{unit}，{span}）", "Awards per institution, {what} ({unit}, {span})"),
+    "by_level": ("按级别", "by level"),
+    "by_tier": ("按等次", "by grade tier"),
+    "by_recipient": ("按获奖者", "by recipient"),
     "score_distribution": ("加权获奖得分分布（{span}）", "Weighted award score: distribution ({span})"),
     "score_no_awards": ("{n} 所院校无获奖记录，不计入（不等于 0 分）。", "{n} institutions have no award rows and are left out (not a score of 0)."),
     # office exports (Excel workbook, PowerPoint deck)

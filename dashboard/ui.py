@@ -163,10 +163,10 @@ def marked_colours(ctx: Context, marked: tuple[str, ...]) -> dict[str, str]:
     """Each marked institution's usual colour, unless an earlier one has it already (14
     colours cannot tell 11,000 institutions apart; the few marked ones must differ)."""
     colours, used = {}, set()
-    spare = [colour for colour in charts.PALETTE]
+    spare = [colour for colour in charts.PALETTE if colour not in charts.PALE]
     for iid in marked:
         colour = ctx.colours.get(iid, charts.PALETTE[0])
-        if colour in used:
+        if colour in used or colour in charts.PALE:
             colour = next((c for c in spare if c not in used), colour)
         colours[iid] = colour
         used.add(colour)
@@ -308,6 +308,8 @@ def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[st
     sizes = queries.peer_sizes(ctx.ref, ctx.filters, marked, peer, custom) if marked else pd.DataFrame()
     marks_legend(ctx)
     for label_key, section_ids in sections:
+        if not any(i in indexed.index for i in section_ids):
+            continue  # a section whose indicators this warehouse does not hold at all
         st.subheader(t(label_key, lang))
         distribution_section(ctx, section_ids, f"{theme}_{label_key}", stats, bins, positions, ranked, colours, n)
         if marked:

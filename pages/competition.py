@@ -37,9 +37,9 @@ unit_label = v("award_unit", unit, lang)
 
 if many:
     vocabularies = {"level": charts.LEVEL_COLOURS, "tier": charts.TIER_COLOURS, "recipient": charts.RECIPIENT_COLOURS}
-    what = {"level": t("awards_by_level", lang), "tier": t("awards_by_tier", lang), "recipient": t("awards_by_recipient", lang)}
-    columns = st.columns(3)
-    for column, (by, colours_by) in zip(columns, vocabularies.items()):
+    # Level and tier side by side, recipient below: as the per-institution layout.
+    left, right = st.columns(2)
+    for column, (by, colours_by) in zip((left, right, st.container()), vocabularies.items()):
         frame = breakdowns[by]
         frame = frame[frame["unit"] == unit].rename(columns={"type": "group"})
         frame = frame.assign(per_institution=frame["count"] / frame["type_n"])
@@ -47,7 +47,7 @@ if many:
         with column:
             ui.chart(charts.group_stack(
                 frame, labels, "key", {key: v(by, key, lang) for key in colours_by}, colours_by, "per_institution", lang,
-                t("awards_by_type", lang, what=what[by], unit=unit_label, span=span), t("per_institution", lang),
+                t("awards_by_type", lang, what=t(f"by_{by}", lang), unit=unit_label, span=span), t("per_institution", lang),
             ), f"by_{by}")
 else:
     in_unit = counted[counted["unit"] == unit]

@@ -39,10 +39,12 @@ def test_histogram_counts_every_counted_institution(synth, indicator_id):
     bars = [trace for trace in fig.data if trace.type == "bar"]
     assert sum(sum(trace.y) for trace in bars) == stats["n"]
     marks = [trace for trace in fig.data if trace.type == "scatter"]
-    assert [trace.name for trace in marks] == list(rows["institution"])  # each marked institution, named
+    # Each marked institution is named in the legend, with its value.
+    assert [trace.name for trace in marks] == [f"{r.institution} {r.value_text}" for r in rows.itertuples()]
+    assert fig.layout.showlegend
     for trace, (_, row) in zip(marks, rows.iterrows()):
         assert trace.marker.color == synth["colours"][row["institution_id"]]
-        assert row["value_text"] in trace.text[0]  # its value, with its mark
+        assert trace.text[0] == row["value_text"]  # its value by the marker, with its mark
         assert row["source"] in trace.customdata[0]  # hover: source
         assert "P" in trace.hovertemplate  # hover: its percentile among peers
     lines = [shape for shape in fig.layout.shapes if shape.type == "line"]
