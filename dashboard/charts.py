@@ -648,8 +648,8 @@ def trend_lines(
     fig.update_xaxes(dtick=1, tickformat="d", title=t("period_start", lang), fixedrange=True)
     # Lines, not bars: the axis fits the values, so a rate moving between 92 and 96 shows.
     fig.update_yaxes(title=v("unit", indicator["unit"], lang), fixedrange=True)
-    _layout(fig, title, height=340)
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0}, margin={"b": 90})
+    _layout(fig, title, height=380)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.3, "xanchor": "left", "x": 0}, margin={"b": 110})
     return with_story(fig, "", sources_caption(mine, lang) if not mine.empty else "")
 
 

@@ -58,6 +58,17 @@ def main(base: str, out: Path) -> None:
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
             page.set_viewport_size({"width": 1440, "height": 1000})
             print(f"{name}: settled in {took:.1f} s, page height {height}px", flush=True)
+        # The sidebar's institutions filter over 11,000 options: type to search.
+        page.goto(f"{base}/employment")
+        settle(page)
+        box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").nth(2)
+        started = time.monotonic()
+        box.locator("input").click()
+        page.keyboard.type("00042")
+        page.wait_for_selector("[role='option']")
+        print(f"institutions filter: options for '00042' in {time.monotonic() - started:.1f} s, "
+              f"{page.locator('[role=option]').count()} shown", flush=True)
+        page.screenshot(path=str(out / "national-sidebar-search.png"))
         browser.close()
 
 
