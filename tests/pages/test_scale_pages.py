@@ -93,3 +93,10 @@ def test_compare_at_scale(synth_db, monkeypatch, lang):
     at = visit(app(synth_db, monkeypatch, lang=lang, cmp=["syn00001", "syn00002"]), "compare")
     assert not at.exception, [e.value for e in at.exception]
     assert at.dataframe[0].value.shape[1] == 5  # theme, indicator, unit, two institutions
+
+
+def test_presentation_mode_shows_distributions_one_per_screen(synth_db, monkeypatch):
+    at = visit(app(synth_db, monkeypatch, present="1", mark=["syn00001"]), "employment")
+    assert not at.exception, [e.value for e in at.exception]
+    assert charts_drawn(at) == 1
+    assert "1 / " in "\n".join(m.value for m in at.markdown)
