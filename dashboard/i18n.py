@@ -253,6 +253,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mark_pick": ("在分布上标记院校（可输入名称搜索）", "Mark institutions on the distributions (type to search)"),
     "mark_help": ("最多 {n} 所；在侧栏选择院校也会标记在分布上。", "At most {n}; institutions picked in the sidebar are marked too."),
     "marked_from_sidebar": ("标记的院校：侧栏所选院校。", "Marked: the institutions picked in the sidebar."),
+    "marked_first": ("分布上只标记前 {n} 所。", "Only the first {n} are marked on the distributions."),
     "peer_group": ("对照组", "Peer group"),
     "peer_type": ("同类型（全国）", "Same type (nationwide)"),
     "peer_province": ("同省份（所有类型）", "Same province (all types)"),

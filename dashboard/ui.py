@@ -136,7 +136,8 @@ def marked_institutions(ctx: Context) -> tuple[str, ...]:
     pick made here, shared by the theme pages and kept in the URL (?mark=)."""
     lang = ctx.lang
     if ctx.filters.institutions:
-        st.caption(t("marked_from_sidebar", lang))
+        st.caption(t("marked_from_sidebar", lang) + (
+            " " + t("marked_first", lang, n=MAX_MARKED) if len(ctx.filters.institutions) > MAX_MARKED else ""))
         return tuple(ctx.filters.institutions[:MAX_MARKED])
     field = ctx.field if ctx.field is not None else ctx.scope
     allowed = field["institution_id"].tolist()

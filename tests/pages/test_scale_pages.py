@@ -100,3 +100,11 @@ def test_presentation_mode_shows_distributions_one_per_screen(synth_db, monkeypa
     assert not at.exception, [e.value for e in at.exception]
     assert charts_drawn(at) == 1
     assert "1 / " in "\n".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", ["employment", "competition", "overview"])
+def test_targets_only_at_scale(synth_db, monkeypatch, page):
+    at = visit(app(synth_db, monkeypatch, kind="target", mark=["syn00001"]), page)
+    assert not at.exception, [e.value for e in at.exception]
+    if page == "employment":
+        assert t("dist_actuals_only", "zh") in texts(at)  # distributions are of actual figures only
