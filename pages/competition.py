@@ -23,7 +23,8 @@ if many:
     marked = ui.marked_institutions(ctx)
     peer, custom, top_n = ui.peer_controls(ctx, "competition")
     colours = ui.marked_colours(ctx, marked)
-    breakdowns = {by: queries.award_breakdown(ctx.ref, field_filters, by) for by in ("level", "tier", "recipient")}
+    breakdown = queries.award_breakdown(ctx.ref, field_filters)
+    breakdowns = {by: breakdown[breakdown["dimension"] == by] for by in ("level", "tier", "recipient")}
     units = [unit for unit in ("items", "person_times") if unit in set(breakdowns["level"]["unit"])] or ["items"]
 else:
     awards = queries.awards(ctx.ref, ctx.filters)

@@ -232,9 +232,15 @@ def test_award_queries_match_the_pandas_rules(sref):
     assert set(scores.index) == set(expected.index)
     assert np.allclose(scores.loc[expected.index, "score"], expected["score"])
     counted = transforms.counted_awards(awards)
-    breakdown = queries.award_breakdown(sref, EVERYTHING, "tier")
-    assert breakdown["count"].sum() == counted["count"].sum()
-    assert breakdown.groupby("key")["count"].sum().to_dict() == counted.groupby("tier")["count"].sum().astype(float).to_dict()
+    breakdown = queries.award_breakdown(sref, EVERYTHING)
+    for by, column in (("level", "level"), ("tier", "tier"), ("recipient", "recipient")):
+        part = breakdown[breakdown["dimension"] == by]
+        assert part.groupby(["key", "unit"])["count"].sum().to_dict() == \
+            counted.groupby([column, "unit"])["count"].sum().astype(float).to_dict()
+    info = queries.institutions(sref).set_index("institution_id")
+    with_type = counted.assign(type=counted["institution_id"].map(info["type"]))
+    levels = breakdown[breakdown["dimension"] == "level"].set_index(["type", "key", "unit"])["institutions"]
+    assert levels.to_dict() == with_type.groupby(["type", "level", "unit"])["institution_id"].nunique().to_dict()
     assert queries.award_count(sref, EVERYTHING) == len(awards)
     page = queries.awards_page(sref, EVERYTHING, limit=20)
     assert len(page) == 20
