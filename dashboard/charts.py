@@ -684,7 +684,7 @@ def group_stack(frame: pd.DataFrame, group_labels: dict[str, str], key_column: s
                 key_colours: dict[str, str], value_column: str, lang: str, title: str, axis_title: str) -> go.Figure:
     """Stacked horizontal bars, one per group (institution type or province), one colour
     per key (theme, level, tier, recipient): the per-institution charts folded into groups
-    when the scope is too large for a bar each. frame: group, key, value, institutions."""
+    when the scope is too large for a bar each. frame: group, key column, value column."""
     order = list(dict.fromkeys(frame["group"]))
     fig = go.Figure()
     for key, colour in key_colours.items():
@@ -694,7 +694,7 @@ def group_stack(frame: pd.DataFrame, group_labels: dict[str, str], key_column: s
         label = key_labels.get(key, key)
         fig.add_bar(
             x=part[value_column], y=[group_labels.get(g, g) for g in part["group"]], orientation="h", name=label,
-            marker_color=colour, customdata=part["institutions"],
+            marker_color=colour,
             hovertemplate="%{y}<br>" + label + ": %{x:,.1f}（" + axis_title + "）<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=[group_labels.get(g, g) for g in order], autorange="reversed",
