@@ -659,11 +659,18 @@ def _observation_where(
         clauses.append("list_contains(?, o.indicator_id)")
         params.append(list(indicator_ids))
     if search:
-        # contains(), not LIKE: the user's % and _ are plain characters.
-        haystack = ("lower(concat_ws(' ', o.institution_id, i.name_zh, i.name_en, d.name_zh, d.name_en, o.indicator_id, "
-                    "s.title, s.title_en, o.evidence, o.notes, i.province, i.province_en))")
-        clauses.append(f"contains({haystack}, lower(?))")
-        params.append(search)
+        # contains(), not LIKE: the user's % and _ are plain characters. The term is matched
+        # in each field on its own, names and titles in their small tables first: one
+        # lowered concatenation of every field over 1.6 million rows took 3 s, this 75 ms.
+        clauses.append("""(
+            o.institution_id IN (SELECT institution_id FROM institutions
+                                 WHERE contains(lower(concat_ws(' ', institution_id, name_zh, name_en, province, province_en)), lower(?)))
+            OR o.indicator_id IN (SELECT indicator_id FROM indicators
+                                  WHERE contains(lower(concat_ws(' ', indicator_id, name_zh, name_en)), lower(?)))
+            OR o.source_id IN (SELECT source_id FROM sources WHERE contains(lower(concat_ws(' ', title, title_en)), lower(?)))
+            OR contains(lower(coalesce(o.evidence, '') || ' ' || coalesce(o.notes, '')), lower(?))
+        )""")
+        params += [search] * 4
     return " AND ".join(clauses), params
 
 
@@ -673,14 +680,12 @@ def observation_count(
 ) -> int:
     """How many figures match: what the Data page says before it shows the first rows."""
     where, params = _observation_where(filters, themes, indicator_ids, search)
-    join_sources = "JOIN sources s ON s.source_id = o.source_id" if search else ""
     frame = query(
         ref,
         f"""
         SELECT count(*) AS n FROM observations o
         JOIN institutions i ON i.institution_id = o.institution_id
         JOIN indicators d ON d.indicator_id = o.indicator_id
-        {join_sources}
         WHERE {where}
         """,
         params,
@@ -699,8 +704,9 @@ def observations_page(
     offset: int = 0,
 ) -> pd.DataFrame:
     """The tidy table (as observations()), narrowed and searched in SQL, `limit` rows from
-    `offset` in the usual order. Search matches institution, indicator, source, evidence,
-    notes and province, case-insensitively, as plain text."""
+    `offset` in the usual order. Search matches institution (id, names, province),
+    indicator (id, names), source title, evidence or notes, case-insensitively, as plain
+    text within one field."""
     where, params = _observation_where(filters, themes, indicator_ids, search)
     return query(
         ref,
