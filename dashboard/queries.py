@@ -438,7 +438,7 @@ def ranked(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...], 
     """Per indicator, the first and last n institutions of the field by latest counted
     value (exact or ≈). 'top' is the best end: the largest values, or the smallest where
     lower is better; with no stated direction, simply the largest. Ties share a rank
-    (rank 1, 1, 3); the display order within a tie is by name.
+    (rank 1, 1, 3) and are listed by institution id.
 
     Columns: indicator_id, end ('top' / 'bottom'), rank (1 = best or largest), n (values
     ranked), institution columns, value, qualifier, period, period_end, period_type, source.
@@ -451,17 +451,16 @@ def ranked(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...], 
         f"""
         WITH {latest},
         scored AS (
-            SELECT l.*, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
-                   CASE WHEN d.higher_is_better = FALSE THEN l.value ELSE -l.value END AS badness
+            SELECT l.*, CASE WHEN d.higher_is_better = FALSE THEN l.value ELSE -l.value END AS badness
             FROM latest l
             JOIN institutions i ON i.institution_id = l.institution_id
             JOIN indicators d ON d.indicator_id = l.indicator_id
             WHERE {where_f} AND list_contains(?, l.qualifier) AND {actual_wanted}
         ),
         ordered AS (
-            -- One sort: the place in the list (ties by name); the rank is the first place
-            -- in a run of equal values, so ties share it.
-            SELECT *, row_number() OVER (PARTITION BY indicator_id ORDER BY badness, institution_zh, institution_id) AS from_top,
+            -- One sort, on the value and the id (sorting by name as well doubled the cost);
+            -- the rank is the first place in a run of equal values, so ties share it.
+            SELECT *, row_number() OVER (PARTITION BY indicator_id ORDER BY badness, institution_id) AS from_top,
                       count(*) OVER (PARTITION BY indicator_id) AS n
             FROM scored
         ),
@@ -472,10 +471,11 @@ def ranked(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...], 
         )
         SELECT r.indicator_id, CASE WHEN r.from_top <= ? THEN 'top' ELSE 'bottom' END AS "end",
                r.rank, r.n, r.from_top,
-               r.institution_id, r.institution_zh, r.institution_en, r.type, r.province,
+               r.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
                r.value, r.qualifier, r.period, r.period_end, r.period_type,
                r.source_id, s.title AS source_title, s.title_en AS source_title_en
         FROM picked r
+        JOIN institutions i ON i.institution_id = r.institution_id
         JOIN sources s ON s.source_id = r.source_id
         ORDER BY r.indicator_id, r.from_top
         """,
