@@ -151,7 +151,7 @@ def marked_institutions(ctx: Context) -> tuple[str, ...]:
     picked = st.multiselect(
         t("mark_pick", lang), allowed, key="mark", max_selections=MAX_MARKED,
         format_func=lambda value: names.get(value, value), help=t("mark_help", lang, n=MAX_MARKED),
-        placeholder=t("mark_placeholder", lang),
+        placeholder=t("mark_placeholder", lang), persist_state="session",
     )
     if picked:
         st.query_params["mark"] = picked
@@ -174,7 +174,7 @@ def marked_colours(ctx: Context, marked: tuple[str, ...]) -> dict[str, str]:
     return colours
 
 
-def peer_controls(ctx: Context, key: str) -> tuple[str, tuple[str, ...], int]:
+def peer_controls(ctx: Context) -> tuple[str, tuple[str, ...], int]:
     """Peer group, custom peers and N of the ranked lists (shared by the theme pages)."""
     lang = ctx.lang
     # Five peer groups need the row's width; the custom list and N go below.
@@ -296,7 +296,7 @@ def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[st
         st.info(t("dist_actuals_only", lang))
         return
     marked = marked_institutions(ctx)
-    peer, custom, n = peer_controls(ctx, theme)
+    peer, custom, n = peer_controls(ctx)
     colours = marked_colours(ctx, marked)
     table = queries.indicators(ctx.ref)
     indexed = table.set_index("indicator_id")

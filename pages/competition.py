@@ -21,7 +21,7 @@ if many:
     field_n = len(ctx.field)
     st.info(t("dist_mode", lang, n=f"{field_n:,}", limit=ui.DISTRIBUTION_ABOVE), icon=":material/bar_chart:")
     marked = ui.marked_institutions(ctx)
-    peer, custom, top_n = ui.peer_controls(ctx, "competition")
+    peer, custom, top_n = ui.peer_controls(ctx)
     colours = ui.marked_colours(ctx, marked)
     breakdown = queries.award_breakdown(ctx.ref, field_filters)
     breakdowns = {by: breakdown[breakdown["dimension"] == by] for by in ("level", "tier", "recipient")}

@@ -108,3 +108,11 @@ def test_targets_only_at_scale(synth_db, monkeypatch, page):
     assert not at.exception, [e.value for e in at.exception]
     if page == "employment":
         assert t("dist_actuals_only", "zh") in texts(at)  # distributions are of actual figures only
+
+
+def test_marks_follow_the_user_from_page_to_page(synth_db, monkeypatch):
+    at = visit(app(synth_db, monkeypatch, lang="en"), "employment")
+    at.multiselect(key="mark").set_value(["syn00005"]).run()
+    at.switch_page("pages/training.py").run()
+    assert not at.exception
+    assert at.multiselect(key="mark").value == ["syn00005"]
