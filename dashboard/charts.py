@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .i18n import t, v
+from .i18n import format_value, period_label, t, v
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 # Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau for more).
@@ -23,6 +24,8 @@ PALETTE = (
     "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#9C755F", "#76B7B2",
 )
 MISSING_COLOUR = "#8a8a8a"
+# Too pale to mark one institution on a light histogram.
+PALE = {"#F0E442", "#56B4E9", "#76B7B2"}
 LEVEL_COLOURS = {
     "international": "#4B0082", "national": "#0072B2", "provincial": "#009E73",
     "municipal": "#E69F00", "school": "#999999",
@@ -242,7 +245,10 @@ def count_bars(counts: pd.DataFrame, label_column: str, title: str, lang: str, c
         hovertemplate="%{y}: %{x}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
-    fig.update_xaxes(rangemode="tozero", fixedrange=True, dtick=1)
+    # Whole-number ticks for a handful of institutions; Plotly's own past that (dtick=1
+    # over 7,000 would draw 7,000 ticks).
+    small = counts.empty or counts["count"].max() <= 10
+    fig.update_xaxes(rangemode="tozero", fixedrange=True, dtick=1 if small else None)
     return _layout(fig, title, height=90 + 34 * max(len(counts), 1), showlegend=False)
 
 
@@ -429,3 +435,272 @@ def for_projection(fig: go.Figure, height: int = 700) -> go.Figure:
     big.update_traces(textfont={"size": 22}, selector={"type": "bar"})
     big.update_traces(textfont={"size": 20}, selector={"type": "scatter"})
     return big
+
+
+# --- national scale: distributions and trends -------------------------------------------
+
+BIN_COLOUR = "#9ecae1"
+OVERFLOW_COLOUR = "#c6dbef"
+MEDIAN_COLOUR = "#444444"
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """1-2-5 ticks between low and high (both > 0), for an axis drawn in log10 units."""
+    ticks = []
+    for exponent in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1):
+        for step in (1, 2, 5):
+            value = step * 10.0 ** exponent
+            if low <= value <= high:
+                ticks.append(value)
+    return ticks or [low, high]
+
+
+def _short_number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.2g}"
+
+
+def distribution_histogram(
+    bins: pd.DataFrame,
+    stats: pd.Series,
+    indicator: pd.Series,
+    marked: pd.DataFrame,
+    lang: str,
+    colours: dict[str, str],
+    title: str,
+) -> go.Figure:
+    """How many institutions have each value of one indicator (latest actual, exact or ≈),
+    with the chosen institutions marked and the median drawn.
+
+    bins: rows of queries.distribution for this indicator (bin, lo, hi, overflow,
+    institutions); stats: its stats row; marked: chosen institutions' rows (described,
+    with an optional peer_text column), one per institution. A log-scale histogram is
+    drawn on an axis of log10 values with real numbers on the ticks, so bar widths stay
+    right. Values above p99 share one last bar, set apart and labelled; a chosen
+    institution there is drawn on it with its real value.
+    """
+    log_scale = bool(stats.get("log_scale", False))
+    to_x = (lambda value: np.log10(value)) if log_scale else (lambda value: value)
+    unit_text = v("unit", indicator["unit"], lang)
+    regular = bins[~bins["overflow"].astype(bool)]
+    overflow = bins[bins["overflow"].astype(bool)]
+    per = "所" if lang == "zh" else " institutions"
+    fig = go.Figure()
+    if not regular.empty:
+        left = np.array([to_x(x) for x in regular["lo"]], dtype=float)
+        right = np.array([to_x(x) for x in regular["hi"]], dtype=float)
+        width = np.where(right > left, right - left, 1.0)
+        if bool(stats.get("whole", False)):
+            ranges = [f"{lo + 0.5:,.0f}" for lo in regular["lo"]]  # one bar per whole number
+        else:
+            ranges = [f"{_short_number(lo)}–{_short_number(hi)}" for lo, hi in zip(regular["lo"], regular["hi"])]
+        fig.add_bar(
+            x=left + width / 2, y=regular["institutions"], width=width, name=t("institutions", lang),
+            marker={"color": BIN_COLOUR, "line": {"color": "white", "width": 0.5}},
+            customdata=ranges, showlegend=False,
+            hovertemplate="%{customdata} " + unit_text + "<br>%{y:,}" + per + "<extra></extra>",
+        )
+    edge = float(np.nanmax([to_x(x) for x in regular["hi"]])) if not regular.empty else 0.0
+    step = float(np.nanmedian(width)) if not regular.empty else 1.0
+    if not overflow.empty:
+        row = overflow.iloc[0]
+        label = (f"> {_short_number(row['lo'])}（最高 {_short_number(row['hi'])}）" if lang == "zh"
+                 else f"> {_short_number(row['lo'])} (max {_short_number(row['hi'])})")
+        fig.add_bar(
+            x=[edge + step * 1.5], y=[row["institutions"]], width=[step], name=label,
+            marker={"color": OVERFLOW_COLOUR, "line": {"color": BIN_COLOUR, "width": 1}, "pattern": {"shape": "."}},
+            text=[f"> {_short_number(row['lo'])}"], textposition="outside", cliponaxis=False, showlegend=False,
+            hovertemplate=label + " " + unit_text + "<br>%{y:,}" + per + "<extra></extra>",
+        )
+    top = float(bins["institutions"].max()) if not bins.empty else 1.0
+
+    def position(value: float) -> float:
+        if not overflow.empty and value > float(overflow.iloc[0]["lo"]):
+            return edge + step * 1.5
+        return to_x(value) if (not log_scale or value > 0) else to_x(float(stats["min"]))
+
+    if pd.notna(stats.get("median")):
+        fig.add_vline(x=position(float(stats["median"])), line={"color": MEDIAN_COLOUR, "dash": "dash", "width": 1.5})
+        fig.add_annotation(
+            x=position(float(stats["median"])), y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+            text=f"{t('median', lang)} {format_value(float(stats['median']), indicator['unit'], 'exact', lang)}",
+            font={"color": MEDIAN_COLOUR, "size": 11},
+        )
+    for index, (_, row) in enumerate(marked.iterrows()):
+        colour = colours.get(row["institution_id"], PALETTE[index % len(PALETTE)])
+        x = position(float(row["value"]))
+        fig.add_vline(x=x, line={"color": colour, "width": 2})
+        extra = f"<br>{row['peer_text']}" if "peer_text" in row and pd.notna(row.get("peer_text")) else ""
+        # The value by the marker; the name in the legend, where long names cannot collide.
+        fig.add_scatter(
+            x=[x], y=[top * (1.06 + 0.08 * (index % 3))], mode="markers+text", name=f"{row['institution']} {row['value_text']}",
+            marker={"symbol": "triangle-down", "size": 12, "color": colour},
+            text=[row["value_text"]], textposition="middle right",
+            textfont={"color": colour, "size": 11}, cliponaxis=False,
+            customdata=[row[_HOVER_COLUMNS].tolist()],
+            hovertemplate=_hover(lang, with_kind=False).replace("<extra></extra>", extra + "<extra></extra>"),
+        )
+    if log_scale and not regular.empty:
+        ticks = _log_ticks(float(regular["lo"].min()), float(regular["hi"].max()))
+        fig.update_xaxes(tickvals=[np.log10(x) for x in ticks], ticktext=[_short_number(x) for x in ticks])
+    axis_title = unit_text + (("（对数刻度）" if lang == "zh" else " (log scale)") if log_scale else "")
+    fig.update_xaxes(title=axis_title, fixedrange=True, showgrid=False)
+    fig.update_yaxes(title=t("institutions", lang), rangemode="tozero", fixedrange=True, range=[0, top * 1.35 or 1])
+    _layout(fig, title, height=340 + 22 * len(marked), bargap=0.02, showlegend=not marked.empty)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
+                      margin={"b": 60 + 22 * len(marked)})
+    return with_story(fig, distribution_takeaway(stats, indicator, lang))
+
+
+def distribution_takeaway(stats: pd.Series, indicator: pd.Series, lang: str) -> str:
+    """n, median and quartiles, and what was left out: the sentence under a distribution."""
+    n = int(stats.get("n", 0) or 0)
+    if n == 0:
+        return t("not_reported_long", lang)
+    unit = indicator["unit"]
+    median = format_value(float(stats["median"]), unit, "exact", lang)
+    q1, q3 = (format_value(float(stats[k]), unit, "exact", lang) for k in ("q1", "q3"))
+    text = t("dist_summary", lang, n=f"{n:,}", median=median, q1=q1, q3=q3)
+    notes = []
+    if int(stats.get("n_approx", 0) or 0):
+        notes.append(t("dist_approx", lang, n=f"{int(stats['n_approx']):,}"))
+    if int(stats.get("n_bound", 0) or 0):
+        notes.append(t("dist_bounds", lang, n=f"{int(stats['n_bound']):,}"))
+    if int(stats.get("n_target_only", 0) or 0):
+        notes.append(t("dist_targets", lang, n=f"{int(stats['n_target_only']):,}"))
+    if int(stats.get("n_academic", 0) or 0):
+        notes.append(t("dist_academic", lang, n=f"{int(stats['n_academic']):,}"))
+    sep = "；" if lang == "zh" else "; "
+    return text + (sep + sep.join(notes) if notes else "") + ("。" if lang == "zh" else ".")
+
+
+def distribution_title(indicator: pd.Series, stats: pd.Series, lang: str) -> str:
+    """Indicator（unit，latest actual per institution，first–last）."""
+    name = indicator["name_en"] if lang == "en" else indicator["name_zh"]
+    parts = [v("unit", indicator["unit"], lang), t("dist_latest", lang)]
+    if pd.notna(stats.get("first_period")):
+        first, last = int(stats["first_period"]), int(stats["last_period"])
+        parts.append(str(first) if first == last else f"{first}–{last}")
+    if direction_label := _direction_note(indicator, lang):
+        parts.append(direction_label)
+    joined = "，".join(parts) if lang == "zh" else ", ".join(parts)
+    return f"{name}（{joined}）" if lang == "zh" else f"{name} ({joined})"
+
+
+def _direction_note(indicator: pd.Series, lang: str) -> str:
+    direction = indicator.get("higher_is_better")
+    if direction is None or pd.isna(direction):
+        return t("no_direction", lang)
+    return "" if bool(direction) else t("lower_is_better", lang)
+
+
+_PERIOD_SYMBOLS = {"calendar_year": "circle", "academic_year": "diamond"}
+_PERIOD_DASH = {"calendar_year": "dash", "academic_year": "dot"}
+
+
+def trend_lines(
+    rows: pd.DataFrame,
+    indicator: pd.Series,
+    lang: str,
+    colours: dict[str, str],
+    group_names: dict[str, str],
+    title: str,
+) -> go.Figure:
+    """One indicator over the years: a line per chosen institution and a dashed line per
+    peer-group median. Calendar-year and academic-year figures are separate series with
+    their own marker and legend entry (学年 / AY), never joined into one line; x is the
+    year a period starts.
+
+    rows: queries.trend rows, described (institution, value_text, period_text, …) for the
+    institution series; group_names: group_key → label of its peer group.
+    """
+    fig = go.Figure()
+    period_word = {key: v("period_type", key, lang) for key in _PERIOD_SYMBOLS}
+    medians = rows[rows["series"] == "median"]
+    for (group_key, period_type), part in medians.groupby(["group_key", "period_type"], sort=False):
+        part = part.sort_values("period")
+        label = f"{t('median', lang)} · {group_names.get(group_key, group_key)}（{period_word[period_type]}）"
+        if lang == "en":
+            label = label.replace("（", " (").replace("）", ")")
+        values = [format_value(float(x), indicator["unit"], "exact", lang) for x in part["value"]]
+        periods = [period_label(p, e, period_type, lang) for p, e in zip(part["period"], part["period_end"])]
+        fig.add_scatter(
+            x=part["period"], y=part["value"], mode="lines+markers", name=label,
+            line={"color": MEDIAN_COLOUR, "dash": _PERIOD_DASH[period_type], "width": 1.5},
+            marker={"symbol": _PERIOD_SYMBOLS[period_type], "size": 6, "color": MEDIAN_COLOUR},
+            customdata=np.column_stack([values, periods, part["peers"].astype("Int64").astype(str)]),
+            hovertemplate="<b>" + label + "</b><br>%{customdata[0]} · %{customdata[1]}<br>"
+            + ("院校数" if lang == "zh" else "Institutions") + ": %{customdata[2]}<extra></extra>",
+        )
+    mine = rows[rows["series"] == "institution"]
+    for (institution_id, period_type), part in mine.groupby(["institution_id", "period_type"], sort=False):
+        part = part.sort_values(["period", "qualifier"])
+        colour = colours.get(institution_id, PALETTE[0])
+        label = f"{part['institution'].iloc[0]}（{period_word[period_type]}）"
+        if lang == "en":
+            label = label.replace("（", " (").replace("）", ")")
+        fig.add_scatter(
+            x=part["period"], y=part["value"], mode="lines+markers+text", name=label,
+            line={"color": colour, "width": 2.5}, marker={"symbol": _PERIOD_SYMBOLS[period_type], "size": 8, "color": colour},
+            text=[value if qualifier != "exact" else "" for value, qualifier in zip(part["value_text"], part["qualifier"])],
+            textposition="top center", cliponaxis=False,
+            customdata=part[_HOVER_COLUMNS].to_numpy(), hovertemplate=_hover(lang, with_kind=False),
+        )
+    fig.update_xaxes(dtick=1, tickformat="d", title=t("period_start", lang), fixedrange=True)
+    # Lines, not bars: the axis fits the values, so a rate moving between 92 and 96 shows.
+    fig.update_yaxes(title=v("unit", indicator["unit"], lang), fixedrange=True)
+    _layout(fig, title, height=380)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.3, "xanchor": "left", "x": 0}, margin={"b": 110})
+    return with_story(fig, "", sources_caption(mine, lang) if not mine.empty else "")
+
+
+def completeness_shares(counts: pd.DataFrame, indicators: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Per indicator, the share of institutions in scope that reported it exactly,
+    approximately, as a target only, or not at all: 100 % stacked bars, the grid of
+    completeness_heatmap folded over institutions."""
+    name_col = "name_en" if lang == "en" else "name_zh"
+    names = indicators.set_index("indicator_id")[name_col]
+    order = [i for i in indicators["indicator_id"] if i in set(counts["indicator_id"])]
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        part = counts[counts["status"] == status].set_index("indicator_id").reindex(order)
+        share = (part["institutions"].fillna(0) / part["scope_n"].fillna(1)).fillna(0) * 100
+        fig.add_bar(
+            x=share, y=[names.get(i, i) for i in order], orientation="h", name=v("status", status, lang),
+            marker={"color": STATUS_COLOURS[status], "line": {"color": "#bbbbbb", "width": 0.5} if status == "missing" else None},
+            text=[f"{s:.0f}%" if s >= 6 else "" for s in share], textposition="inside", insidetextanchor="middle",
+            customdata=np.column_stack([part["institutions"].fillna(0).astype(int), part["scope_n"].fillna(0).astype(int)]),
+            hovertemplate="%{y}<br>" + v("status", status, lang) + ": %{x:.1f}%（%{customdata[0]:,} / %{customdata[1]:,}）<extra></extra>",
+        )
+    # The share is said by the title and the % ticks; no axis title for the legend to run into.
+    fig.update_xaxes(range=[0, 100], ticksuffix="%", fixedrange=True)
+    fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
+    _layout(fig, title, height=150 + 30 * max(len(order), 1), barmode="stack")
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.06, "xanchor": "left", "x": 0,
+                              "traceorder": "normal"}, margin={"b": 60})
+    return fig
+
+
+def group_stack(frame: pd.DataFrame, group_labels: dict[str, str], key_column: str, key_labels: dict[str, str],
+                key_colours: dict[str, str], value_column: str, lang: str, title: str, axis_title: str) -> go.Figure:
+    """Stacked horizontal bars, one per group (institution type or province), one colour
+    per key (theme, level, tier, recipient): the per-institution charts folded into groups
+    when the scope is too large for a bar each. frame: group, key column, value column."""
+    order = list(dict.fromkeys(frame["group"]))
+    fig = go.Figure()
+    for key, colour in key_colours.items():
+        part = frame[frame[key_column] == key]
+        if part.empty:
+            continue
+        label = key_labels.get(key, key)
+        fig.add_bar(
+            x=part[value_column], y=[group_labels.get(g, g) for g in part["group"]], orientation="h", name=label,
+            marker_color=colour,
+            hovertemplate="%{y}<br>" + label + ": %{x:,.1f}（" + axis_title + "）<extra></extra>",
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=[group_labels.get(g, g) for g in order], autorange="reversed",
+                     automargin=True, fixedrange=True)
+    fig.update_xaxes(rangemode="tozero", fixedrange=True)
+    _layout(fig, f"{title}", height=170 + 40 * max(len(order), 1), barmode="stack")
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.1, "xanchor": "left", "x": 0,
+                              "traceorder": "normal"}, margin={"b": 70})
+    return fig

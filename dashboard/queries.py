@@ -262,3 +262,750 @@ def existing_keys(ref: WarehouseRef, table: str, institution_ids: tuple[str, ...
     if table in ("observations", "awards"):
         return query(ref, f"SELECT {select} FROM {table} WHERE list_contains(?, institution_id)", [list(institution_ids)])
     return query(ref, f"SELECT {select} FROM {table}")
+
+
+# --- national scale: aggregates pushed into SQL ----------------------------------------
+#
+# At 11,000 institutions a page cannot pull every figure into pandas. These queries return
+# one row per indicator, per bin, per ranked or chosen institution, or per page of rows.
+#
+# Which figures a distribution counts (said on the page too): actual figures only, each
+# institution's latest in the period; exact and approximate (≈) values are counted, the
+# approximate ones counted apart; lower bounds (>, ≥) are left out of the values and
+# counted; targets are never mixed in (institutions with targets only are counted).
+
+COUNTED_QUALIFIERS = ("exact", "approx")
+BOUND_QUALIFIERS = ("more_than", "at_least")
+HISTOGRAM_BINS = 30
+PEER_GROUPS = ("type", "province", "type_province", "field", "custom")
+
+
+def _field_clause(filters: Filters, alias: str = "i") -> tuple[str, list]:
+    """The population a distribution is drawn over: the type and province filters, not the
+    institutions filter (those are the institutions marked on it)."""
+    field = Filters(types=filters.types, provinces=filters.provinces)
+    return _institution_clause(field, alias)
+
+
+def _latest_cte(filters: Filters, indicator_ids: tuple[str, ...]) -> tuple[str, list]:
+    """CTE `latest`: each institution's latest actual figure per indicator in the period
+    (latest end, then latest start, then the exact one; a remaining tie goes to the row
+    loaded last, so the choice is stable for a given warehouse file).
+
+    The choice is packed into one BIGINT per row (period key × 2³² + rowid) whose max per
+    group names the winning row: at national scale this is about twice as fast as
+    arg_max over a struct and five times a row_number() window. The warehouse is written
+    once and never updated, so rowids are stable; 2³² rows is far beyond any warehouse.
+    """
+    where_p, params = _period_clause(filters, "o")
+    return (
+        f"""latest_row AS (
+            SELECT max(((coalesce(o.period_end, o.period) * 10000 + o.period) * 10
+                        + (o.qualifier = 'exact')::INTEGER)::BIGINT * 4294967296 + o.rowid) % 4294967296 AS row_id
+            FROM observations o
+            WHERE o.kind = 'actual' AND list_contains(?, o.indicator_id) AND {where_p}
+            GROUP BY o.institution_id, o.indicator_id
+        ),
+        latest AS MATERIALIZED (
+            SELECT o.institution_id, o.indicator_id, o.value, o.qualifier, o.period, o.period_end,
+                   o.period_type, o.source_id
+            FROM observations o JOIN latest_row r ON o.rowid = r.row_id
+        )""",
+        [list(indicator_ids)] + params,
+    )
+
+
+@st.cache_data(**_CACHE)
+def distribution(
+    ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...], bins: int = HISTOGRAM_BINS
+) -> pd.DataFrame:
+    """Per indicator, the spread of the latest actual values over the field, and a histogram.
+
+    One row per indicator and bin (bin is NULL for an indicator with no counted value).
+    Columns: indicator_id, n (counted values), n_approx, n_bound, n_target_only, n_field,
+    min, q1, median, q3, p99, max, first_period, last_period, n_academic, whole, log_scale,
+    bin, lo, hi, overflow, institutions.
+
+    Bins (transforms.histogram follows the same rule for values already in pandas):
+    - whole numbers spanning fewer than `bins` values (meetings, classes): one bin per
+      number, lo/hi half a unit either side, so no empty slivers fall between integers;
+    - else equal widths from min to p99, on a log scale when the values are positive,
+      p99 is at least 20 × min and the unit is not a percentage (people and money are
+      skewed: a linear scale would put most institutions in the first bin);
+    - values above p99 share one last bin (overflow), lo = p99, hi = max.
+    """
+    where_f, params_f = _field_clause(filters)
+    latest, params_l = _latest_cte(filters, indicator_ids)
+    where_p, params_p = _period_clause(filters, "o")
+    targets_wanted = "TRUE" if "target" in filters.kinds else "FALSE"
+    actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        WITH {latest},
+        setting AS (SELECT ?::INTEGER AS bins),
+        field AS (SELECT institution_id FROM institutions i WHERE {where_f}),
+        mine AS MATERIALIZED (
+            SELECT l.*, list_contains(?, l.qualifier) AS counted FROM latest l
+            WHERE l.institution_id IN (SELECT institution_id FROM field) AND {actual_wanted}
+        ),
+        targets_only AS (
+            SELECT o.indicator_id, count(DISTINCT o.institution_id) AS n_target_only
+            FROM observations o
+            WHERE o.kind = 'target' AND {targets_wanted} AND list_contains(?, o.indicator_id) AND {where_p}
+              AND o.institution_id IN (SELECT institution_id FROM field)
+              AND NOT EXISTS (SELECT 1 FROM mine m WHERE m.institution_id = o.institution_id AND m.indicator_id = o.indicator_id)
+            GROUP BY ALL
+        ),
+        stats AS (
+            SELECT d.indicator_id, d.unit,
+                   count(m.value) FILTER (m.counted) AS n,
+                   count(m.value) FILTER (m.counted AND m.qualifier = 'approx') AS n_approx,
+                   count(m.value) FILTER (NOT m.counted) AS n_bound,
+                   min(m.value) FILTER (m.counted) AS min,
+                   quantile_cont(m.value, [0.25, 0.5, 0.75, 0.99]) FILTER (m.counted) AS q,
+                   max(m.value) FILTER (m.counted) AS max,
+                   min(m.period) FILTER (m.counted) AS first_period,
+                   max(coalesce(m.period_end, m.period)) FILTER (m.counted) AS last_period,
+                   count(m.value) FILTER (m.counted AND m.period_type = 'academic_year') AS n_academic,
+                   coalesce(bool_and(m.value = floor(m.value)) FILTER (m.counted), FALSE) AS whole_values
+            FROM indicators d LEFT JOIN mine m USING (indicator_id)
+            WHERE list_contains(?, d.indicator_id)
+            GROUP BY ALL
+        ),
+        edges AS (
+            SELECT s.* EXCLUDE (q), s.q[1] AS q1, s.q[2] AS median, s.q[3] AS q3, s.q[4] AS p99, t.bins,
+                   (SELECT count(*) FROM field) AS n_field
+            FROM stats s CROSS JOIN setting t
+        ),
+        rules AS (
+            SELECT *, whole_values AND p99 - min < bins AS whole,
+                   NOT (whole_values AND p99 - min < bins) AND min > 0 AND p99 >= 20 * min AND unit <> 'percent' AS log_scale
+            FROM edges
+        ),
+        ends AS (
+            SELECT *, CASE WHEN log_scale THEN ln(min) ELSE min END AS a,
+                      CASE WHEN log_scale THEN ln(p99) ELSE p99 END AS b
+            FROM rules
+        ),
+        binned AS (
+            SELECT m.indicator_id,
+                   CASE WHEN m.value > e.p99 THEN e.bins
+                        WHEN e.whole THEN (m.value - e.min)::INTEGER
+                        WHEN e.b <= e.a THEN 0
+                        ELSE least(e.bins - 1, floor(((CASE WHEN e.log_scale THEN ln(m.value) ELSE m.value END) - e.a)
+                                                     / (e.b - e.a) * e.bins))::INTEGER
+                   END AS bin,
+                   count(*) AS institutions
+            FROM mine m JOIN ends e ON e.indicator_id = m.indicator_id
+            WHERE m.counted
+            GROUP BY ALL
+        )
+        SELECT e.indicator_id, e.n, e.n_approx, e.n_bound, coalesce(t.n_target_only, 0) AS n_target_only, e.n_field,
+               e.min, e.q1, e.median, e.q3, e.p99, e.max, e.first_period, e.last_period, e.n_academic,
+               e.whole, e.log_scale,
+               b.bin,
+               CASE WHEN b.bin = e.bins THEN e.p99
+                    WHEN e.whole THEN e.min + b.bin - 0.5
+                    WHEN e.b <= e.a THEN e.min
+                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * b.bin / e.bins)
+                    ELSE e.a + (e.b - e.a) * b.bin / e.bins END AS lo,
+               CASE WHEN b.bin = e.bins THEN e.max
+                    WHEN e.whole THEN e.min + b.bin + 0.5
+                    WHEN e.b <= e.a THEN e.max
+                    WHEN e.log_scale THEN exp(e.a + (e.b - e.a) * (b.bin + 1) / e.bins)
+                    ELSE e.a + (e.b - e.a) * (b.bin + 1) / e.bins END AS hi,
+               coalesce(b.bin = e.bins, FALSE) AS overflow,
+               coalesce(b.institutions, 0) AS institutions
+        FROM ends e
+        LEFT JOIN binned b ON b.indicator_id = e.indicator_id
+        LEFT JOIN targets_only t ON t.indicator_id = e.indicator_id
+        ORDER BY e.indicator_id, b.bin
+        """,
+        params_l + [int(bins)] + params_f + [list(COUNTED_QUALIFIERS), list(indicator_ids)] + params_p + [list(indicator_ids)],
+    )
+
+
+_LATEST_COLUMNS = """
+    l.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
+    l.indicator_id, l.value, l.qualifier, l.period, l.period_end, l.period_type,
+    l.source_id, s.title AS source_title, s.title_en AS source_title_en
+"""
+
+
+@st.cache_data(**_CACHE)
+def ranked(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...], n: int = 10) -> pd.DataFrame:
+    """Per indicator, the first and last n institutions of the field by latest counted
+    value (exact or ≈). 'top' is the best end: the largest values, or the smallest where
+    lower is better; with no stated direction, simply the largest. Ties share a rank
+    (rank 1, 1, 3) and are listed by institution id.
+
+    Columns: indicator_id, end ('top' / 'bottom'), rank (1 = best or largest), n (values
+    ranked), institution columns, value, qualifier, period, period_end, period_type, source.
+    """
+    where_f, params_f = _field_clause(filters)
+    latest, params_l = _latest_cte(filters, indicator_ids)
+    actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        WITH {latest},
+        scored AS (
+            SELECT l.*, CASE WHEN d.higher_is_better = FALSE THEN l.value ELSE -l.value END AS badness
+            FROM latest l
+            JOIN institutions i ON i.institution_id = l.institution_id
+            JOIN indicators d ON d.indicator_id = l.indicator_id
+            WHERE {where_f} AND list_contains(?, l.qualifier) AND {actual_wanted}
+        ),
+        ordered AS (
+            -- One sort, on the value and the id (sorting by name as well doubled the cost);
+            -- the rank is the first place in a run of equal values, so ties share it.
+            SELECT *, row_number() OVER (PARTITION BY indicator_id ORDER BY badness, institution_id) AS from_top,
+                      count(*) OVER (PARTITION BY indicator_id) AS n
+            FROM scored
+        ),
+        picked AS (
+            SELECT *, min(from_top) OVER (PARTITION BY indicator_id, badness) AS rank
+            FROM ordered
+            QUALIFY from_top <= ? OR from_top > n - ?
+        )
+        SELECT r.indicator_id, CASE WHEN r.from_top <= ? THEN 'top' ELSE 'bottom' END AS "end",
+               r.rank, r.n, r.from_top,
+               r.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
+               r.value, r.qualifier, r.period, r.period_end, r.period_type,
+               r.source_id, s.title AS source_title, s.title_en AS source_title_en
+        FROM picked r
+        JOIN institutions i ON i.institution_id = r.institution_id
+        JOIN sources s ON s.source_id = r.source_id
+        ORDER BY r.indicator_id, r.from_top
+        """,
+        params_l + params_f + [list(COUNTED_QUALIFIERS), n, n, n],
+    )
+
+
+def _peer_condition(peer: str) -> str:
+    """How a peer p relates to a chosen institution c (both joined to institutions)."""
+    return {
+        "type": "pi.type = ci.type",
+        "province": "pi.province = ci.province",
+        "type_province": "pi.type = ci.type AND pi.province = ci.province",
+        "field": "p.institution_id IN (SELECT institution_id FROM field)",
+        "custom": "(list_contains(?, p.institution_id) OR p.institution_id = c.institution_id)",
+    }[peer]
+
+
+@st.cache_data(**_CACHE)
+def peer_positions(
+    ref: WarehouseRef,
+    filters: Filters,
+    indicator_ids: tuple[str, ...],
+    chosen: tuple[str, ...],
+    peer: str = "type",
+    custom: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Where each chosen institution's latest actual value sits among its peers.
+
+    One row per chosen institution and indicator it has a latest actual figure for.
+    Peer groups (the institution itself always belongs): 'type' same type, 'province' same
+    province, 'type_province' both, 'field' the institutions the type and province filters
+    allow, 'custom' a given list. Peers count only with a counted value (exact or ≈).
+    Columns: institution columns, indicator_id, value, qualifier, period…, source, and
+    peer_n, below, equal, above (peers with a smaller, equal, larger value; equal includes
+    the institution itself). NULL counts when its own value is a bound (>, ≥): its place
+    is not known. transforms.percentiles turns the counts into a percentile.
+    """
+    if peer not in PEER_GROUPS:
+        raise ValueError(f"unknown peer group {peer!r}")
+    where_f, params_f = _field_clause(filters)
+    latest, params_l = _latest_cte(filters, indicator_ids)
+    actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    custom_params = [list(custom)] if peer == "custom" else []
+    return query(
+        ref,
+        f"""
+        WITH {latest},
+        field AS (SELECT institution_id FROM institutions i WHERE {where_f}),
+        chosen AS (SELECT * FROM latest WHERE list_contains(?, institution_id) AND {actual_wanted}),
+        counts AS (
+            SELECT c.institution_id, c.indicator_id,
+                   count(*) AS peer_n,
+                   count(*) FILTER (p.value < c.value) AS below,
+                   count(*) FILTER (p.value = c.value) AS equal,
+                   count(*) FILTER (p.value > c.value) AS above
+            FROM chosen c
+            JOIN institutions ci ON ci.institution_id = c.institution_id
+            JOIN latest p ON p.indicator_id = c.indicator_id
+            JOIN institutions pi ON pi.institution_id = p.institution_id
+            WHERE list_contains(?, c.qualifier) AND list_contains(?, p.qualifier) AND {_peer_condition(peer)}
+            GROUP BY ALL
+        )
+        SELECT {_LATEST_COLUMNS}, k.peer_n, k.below, k.equal, k.above
+        FROM chosen l
+        JOIN institutions i ON i.institution_id = l.institution_id
+        JOIN sources s ON s.source_id = l.source_id
+        LEFT JOIN counts k ON k.institution_id = l.institution_id AND k.indicator_id = l.indicator_id
+        ORDER BY l.indicator_id, list_position(?, l.institution_id)
+        """,
+        params_l + params_f + [list(chosen), list(COUNTED_QUALIFIERS), list(COUNTED_QUALIFIERS)] + custom_params + [list(chosen)],
+    )
+
+
+@st.cache_data(**_CACHE)
+def peer_sizes(ref: WarehouseRef, filters: Filters, chosen: tuple[str, ...], peer: str = "type", custom: tuple[str, ...] = ()) -> pd.DataFrame:
+    """How many institutions each chosen institution's peer group holds (whether or not
+    they report): institution_id, peers."""
+    if peer not in PEER_GROUPS:
+        raise ValueError(f"unknown peer group {peer!r}")
+    where_f, params_f = _field_clause(filters)
+    condition = _peer_condition(peer).replace("p.institution_id", "pi.institution_id").replace("c.institution_id", "ci.institution_id")
+    return query(
+        ref,
+        f"""
+        WITH field AS (SELECT institution_id FROM institutions i WHERE {where_f})
+        SELECT ci.institution_id, count(*) AS peers
+        FROM institutions ci JOIN institutions pi ON {condition}
+        WHERE list_contains(?, ci.institution_id)
+        GROUP BY ALL
+        """,
+        params_f + ([list(custom)] if peer == "custom" else []) + [list(chosen)],
+    )
+
+
+@st.cache_data(**_CACHE)
+def trend(
+    ref: WarehouseRef,
+    filters: Filters,
+    indicator_id: str,
+    chosen: tuple[str, ...],
+    peer: str = "type",
+    custom: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """One indicator over the years: the chosen institutions' actual figures, and the
+    median of each of their peer groups per period.
+
+    Academic-year and calendar-year periods stay apart (period_type is part of every
+    series key), never merged. Peer medians count exact and ≈ values, one per institution
+    and period (the exact one first, then the greater source id).
+    Columns: series ('institution' / 'median'), institution_id (for a median: the chosen
+    institution whose peer group it is; NULL for the field), group_key (type, province,
+    'field' or 'custom'), period, period_end, period_type, value, qualifier, source_id,
+    source_title, source_title_en, peers (values behind a median).
+    """
+    if peer not in PEER_GROUPS:
+        raise ValueError(f"unknown peer group {peer!r}")
+    where_f, params_f = _field_clause(filters)
+    where_p, params_p = _period_clause(filters, "o")
+    group_key = {
+        "type": "pi.type", "province": "pi.province", "type_province": "pi.type || ' · ' || pi.province",
+        "field": "'field'", "custom": "'custom'",
+    }[peer]
+    chosen_key = group_key.replace("pi.", "ci.")
+    if peer == "field":
+        membership = "p.institution_id IN (SELECT institution_id FROM field)"
+    elif peer == "custom":
+        membership = "(list_contains(?, p.institution_id) OR list_contains(?, p.institution_id))"
+    else:
+        membership = f"{group_key} IN (SELECT key FROM wanted)"
+    custom_params = [list(custom), list(chosen)] if peer == "custom" else []
+    actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        WITH field AS (SELECT institution_id FROM institutions i WHERE {where_f}),
+        wanted AS (SELECT DISTINCT {chosen_key} AS key FROM institutions ci WHERE list_contains(?, ci.institution_id)),
+        per_year AS (
+            SELECT o.institution_id, o.period, o.period_end, o.period_type,
+                   arg_max(o.value, (o.qualifier = 'exact', o.source_id)) AS value
+            FROM observations o
+            WHERE o.indicator_id = ? AND o.kind = 'actual' AND {actual_wanted} AND {where_p}
+              AND list_contains(?, o.qualifier)
+            GROUP BY ALL
+        ),
+        medians AS (
+            SELECT {group_key} AS group_key, p.period, p.period_end, p.period_type,
+                   quantile_cont(p.value, 0.5) AS value, count(*) AS peers
+            FROM per_year p JOIN institutions pi ON pi.institution_id = p.institution_id
+            WHERE {membership}
+            GROUP BY ALL
+        )
+        SELECT 'institution' AS series, o.institution_id, {chosen_key} AS group_key, o.period, o.period_end, o.period_type,
+               o.value, o.qualifier, o.source_id, s.title AS source_title, s.title_en AS source_title_en, NULL::BIGINT AS peers
+        FROM observations o
+        JOIN institutions ci ON ci.institution_id = o.institution_id
+        JOIN sources s ON s.source_id = o.source_id
+        WHERE o.indicator_id = ? AND o.kind = 'actual' AND {actual_wanted} AND {where_p}
+          AND list_contains(?, o.institution_id)
+        UNION ALL
+        SELECT 'median', NULL, m.group_key, m.period, m.period_end, m.period_type, m.value, 'exact', NULL, NULL, NULL, m.peers
+        FROM medians m
+        ORDER BY series DESC, institution_id, period_type, period, period_end
+        """,
+        params_f + [list(chosen), indicator_id] + params_p + [list(COUNTED_QUALIFIERS)] + custom_params
+        + [indicator_id] + params_p + [list(chosen)],
+    )
+
+
+def _observation_where(
+    filters: Filters, themes: tuple[str, ...], indicator_ids: tuple[str, ...], search: str
+) -> tuple[str, list]:
+    where_i, params = _institution_clause(filters)
+    where_p, period_params = _period_clause(filters, "o")
+    clauses = [where_i, where_p, "list_contains(?, o.kind)"]
+    params += period_params + [list(filters.kinds)]
+    if themes:
+        clauses.append("list_contains(?, d.theme)")
+        params.append(list(themes))
+    if indicator_ids:
+        clauses.append("list_contains(?, o.indicator_id)")
+        params.append(list(indicator_ids))
+    if search:
+        # contains(), not LIKE: the user's % and _ are plain characters. The term is matched
+        # in each field on its own, names and titles in their small tables first: one
+        # lowered concatenation of every field over 1.6 million rows took 3 s, this 75 ms.
+        clauses.append("""(
+            o.institution_id IN (SELECT institution_id FROM institutions
+                                 WHERE contains(lower(concat_ws(' ', institution_id, name_zh, name_en, province, province_en)), lower(?)))
+            OR o.indicator_id IN (SELECT indicator_id FROM indicators
+                                  WHERE contains(lower(concat_ws(' ', indicator_id, name_zh, name_en)), lower(?)))
+            OR o.source_id IN (SELECT source_id FROM sources WHERE contains(lower(concat_ws(' ', title, title_en)), lower(?)))
+            OR contains(lower(coalesce(o.evidence, '') || ' ' || coalesce(o.notes, '')), lower(?))
+        )""")
+        params += [search] * 4
+    return " AND ".join(clauses), params
+
+
+@st.cache_data(**_CACHE)
+def observation_count(
+    ref: WarehouseRef, filters: Filters, themes: tuple[str, ...] = (), indicator_ids: tuple[str, ...] = (), search: str = ""
+) -> int:
+    """How many figures match: what the Data page says before it shows the first rows."""
+    where, params = _observation_where(filters, themes, indicator_ids, search)
+    frame = query(
+        ref,
+        f"""
+        SELECT count(*) AS n FROM observations o
+        JOIN institutions i ON i.institution_id = o.institution_id
+        JOIN indicators d ON d.indicator_id = o.indicator_id
+        WHERE {where}
+        """,
+        params,
+    )
+    return int(frame.iloc[0]["n"])
+
+
+@st.cache_data(**_CACHE)
+def observations_page(
+    ref: WarehouseRef,
+    filters: Filters,
+    themes: tuple[str, ...] = (),
+    indicator_ids: tuple[str, ...] = (),
+    search: str = "",
+    limit: int = 1000,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """The tidy table (as observations()), narrowed and searched in SQL, `limit` rows from
+    `offset` in the usual order. Search matches institution (id, names, province),
+    indicator (id, names), source title, evidence or notes, case-insensitively, as plain
+    text within one field."""
+    where, params = _observation_where(filters, themes, indicator_ids, search)
+    return query(
+        ref,
+        f"""
+        SELECT {_OBSERVATION_COLUMNS}
+        FROM observations o
+        JOIN institutions i ON i.institution_id = o.institution_id
+        JOIN indicators d ON d.indicator_id = o.indicator_id
+        JOIN sources s ON s.source_id = o.source_id
+        WHERE {where}
+        ORDER BY array_position(['employment', 'training', 'competition', 'party_building', 'other'], d.theme),
+                 o.indicator_id, i.province, i.name_zh, o.institution_id, o.period, o.kind, o.source_id
+        LIMIT ? OFFSET ?
+        """,
+        params + [int(limit), int(offset)],
+    )
+
+
+@st.cache_data(**_CACHE)
+def scope_counts(ref: WarehouseRef, filters: Filters) -> dict[str, int]:
+    """The overview's four numbers, counted in SQL: institutions, sources, figures, award rows."""
+    where_i, params = _institution_clause(filters)
+    where_po, params_po = _period_clause(filters, "o")
+    where_pa, params_pa = _period_clause(filters, "a")
+    awards_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    frame = query(
+        ref,
+        f"""
+        WITH scope AS (SELECT institution_id FROM institutions i WHERE {where_i})
+        SELECT (SELECT count(*) FROM scope) AS institutions,
+               (SELECT count(*) FROM sources s WHERE s.institution_id IN (SELECT institution_id FROM scope)) AS sources,
+               (SELECT count(*) FROM observations o WHERE o.institution_id IN (SELECT institution_id FROM scope)
+                    AND {where_po} AND list_contains(?, o.kind)) AS figures,
+               (SELECT count(*) FROM awards a WHERE a.institution_id IN (SELECT institution_id FROM scope)
+                    AND {where_pa} AND {awards_wanted}) AS award_rows
+        """,
+        params + params_po + [list(filters.kinds)] + params_pa,
+    )
+    return {key: int(value) for key, value in frame.iloc[0].items()}
+
+
+@st.cache_data(**_CACHE)
+def figures_per_theme_by(ref: WarehouseRef, filters: Filters, by: str = "type") -> pd.DataFrame:
+    """Figures per theme summed over a group of institutions (type or province), with the
+    group's institution count: group, theme, figures, institutions. For scopes too large
+    for a bar per institution."""
+    column = {"type": "i.type", "province": "i.province"}[by]
+    where_i, params = _institution_clause(filters)
+    where_po, params_po = _period_clause(filters, "o")
+    where_pa, params_pa = _period_clause(filters, "a")
+    award_kind = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        WITH scope AS (SELECT institution_id, {column} AS grp FROM institutions i WHERE {where_i}),
+        counted AS (
+            SELECT o.institution_id, d.theme, count(*) AS figures
+            FROM observations o JOIN indicators d USING (indicator_id)
+            WHERE o.institution_id IN (SELECT institution_id FROM scope) AND {where_po} AND list_contains(?, o.kind)
+            GROUP BY ALL
+            UNION ALL
+            SELECT a.institution_id, 'competition' AS theme, count(*) AS figures
+            FROM awards a
+            WHERE a.institution_id IN (SELECT institution_id FROM scope) AND {where_pa} AND {award_kind}
+            GROUP BY ALL
+        ),
+        sizes AS (SELECT grp, count(*) AS institutions FROM scope GROUP BY grp)
+        SELECT s.grp AS "group", c.theme, sum(c.figures)::BIGINT AS figures, z.institutions
+        FROM counted c JOIN scope s USING (institution_id) JOIN sizes z ON z.grp = s.grp
+        GROUP BY ALL
+        ORDER BY "group", c.theme
+        """,
+        params + params_po + [list(filters.kinds)] + params_pa,
+    )
+
+
+@st.cache_data(**_CACHE)
+def completeness_status(ref: WarehouseRef, filters: Filters, theme: str) -> pd.DataFrame:
+    """Per institution in scope and indicator of the theme that it reported: its status,
+    with the rule of transforms.completeness ('exact' if an actual exact figure, else
+    'approx' if any actual, else 'target'). Unlisted pairs are missing."""
+    where_i, params = _institution_clause(filters)
+    where_p, params_p = _period_clause(filters, "o")
+    return query(
+        ref,
+        f"""
+        SELECT o.institution_id, o.indicator_id,
+               CASE WHEN bool_or(o.kind = 'actual' AND o.qualifier = 'exact') THEN 'exact'
+                    WHEN bool_or(o.kind = 'actual') THEN 'approx'
+                    ELSE 'target' END AS status
+        FROM observations o
+        JOIN institutions i ON i.institution_id = o.institution_id
+        JOIN indicators d ON d.indicator_id = o.indicator_id
+        WHERE {where_i} AND {where_p} AND list_contains(?, o.kind) AND d.theme = ?
+        GROUP BY ALL
+        """,
+        params + params_p + [list(filters.kinds), theme],
+    )
+
+
+@st.cache_data(**_CACHE)
+def completeness_counts(ref: WarehouseRef, filters: Filters, theme: str) -> pd.DataFrame:
+    """Per indicator of the theme: how many institutions in scope have each status
+    (exact / approx / target / missing): indicator_id, status, institutions, scope_n."""
+    where_i, params = _institution_clause(filters)
+    where_p, params_p = _period_clause(filters, "o")
+    return query(
+        ref,
+        f"""
+        WITH scope AS (SELECT institution_id FROM institutions i WHERE {where_i}),
+        status AS (
+            SELECT o.institution_id, o.indicator_id,
+                   CASE WHEN bool_or(o.kind = 'actual' AND o.qualifier = 'exact') THEN 'exact'
+                        WHEN bool_or(o.kind = 'actual') THEN 'approx'
+                        ELSE 'target' END AS status
+            FROM observations o JOIN indicators d ON d.indicator_id = o.indicator_id
+            WHERE o.institution_id IN (SELECT institution_id FROM scope) AND {where_p}
+              AND list_contains(?, o.kind) AND d.theme = ?
+            GROUP BY ALL
+        ),
+        counted AS (SELECT indicator_id, status, count(*) AS institutions FROM status GROUP BY ALL),
+        n AS (SELECT count(*) AS scope_n FROM scope)
+        SELECT d.indicator_id, c.status, c.institutions::BIGINT AS institutions, n.scope_n
+        FROM indicators d CROSS JOIN n JOIN counted c USING (indicator_id)
+        WHERE d.theme = ?
+        UNION ALL
+        SELECT d.indicator_id, 'missing', (n.scope_n - coalesce(sum(c.institutions), 0))::BIGINT, n.scope_n
+        FROM indicators d CROSS JOIN n LEFT JOIN counted c USING (indicator_id)
+        WHERE d.theme = ?
+        GROUP BY d.indicator_id, n.scope_n
+        ORDER BY indicator_id, status
+        """,
+        params + params_p + [list(filters.kinds), theme, theme, theme],
+    )
+
+
+def _counted_awards_cte(filters: Filters, field_only: bool) -> tuple[str, list]:
+    """CTE `counted`: award rows to count, with the rule of transforms.counted_awards (a
+    report's total replaces its itemised rows of the same source, period, level and
+    recipient), in SQL so 700k rows never reach pandas."""
+    where_i, params = _field_clause(filters) if field_only else _institution_clause(filters)
+    where_p, params_p = _period_clause(filters, "a")
+    results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    tier = """CASE f.grade WHEN 'gold' THEN 'tier1' WHEN 'first' THEN 'tier1'
+                           WHEN 'silver' THEN 'tier2' WHEN 'second' THEN 'tier2'
+                           WHEN 'bronze' THEN 'tier3' WHEN 'third' THEN 'tier3'
+                           ELSE f.grade END"""
+    # An anti join on the total's key (a source belongs to one institution, so the source
+    # id stands for both), then the totals themselves: four times faster than NOT EXISTS.
+    return (
+        f"""scope AS (SELECT institution_id, type, province FROM institutions i WHERE {where_i}),
+        filtered AS (
+            SELECT a.* FROM awards a
+            WHERE a.institution_id IN (SELECT institution_id FROM scope) AND {where_p} AND {results_wanted}
+        ),
+        totals AS (SELECT DISTINCT source_id, period, level, recipient FROM filtered WHERE is_total),
+        counted AS (
+            SELECT f.*, {tier} AS tier FROM filtered f
+            ANTI JOIN totals t ON t.source_id = f.source_id AND t.period = f.period AND t.level = f.level
+                               AND t.recipient = f.recipient
+            UNION ALL
+            SELECT f.*, {tier} AS tier FROM filtered f WHERE f.is_total
+        )""",
+        params + params_p,
+    )
+
+
+@st.cache_data(**_CACHE)
+def award_breakdown(ref: WarehouseRef, filters: Filters) -> pd.DataFrame:
+    """Counted awards of the scope per institution type and level, tier and recipient, in
+    one pass (grouping sets: the counting rule runs once, not three times):
+    dimension ('level' / 'tier' / 'recipient'), type, key, unit, count, type_n (institutions
+    of the type in scope, what the page divides by). The competition page's stacked
+    bars when a bar per institution is too many."""
+    counted, params = _counted_awards_cte(filters, field_only=False)
+    return query(
+        ref,
+        f"""
+        WITH {counted},
+        sizes AS (SELECT type, count(*) AS type_n FROM scope GROUP BY type),
+        grouped AS (
+            SELECT CASE WHEN grouping(c.level) = 0 THEN 'level' WHEN grouping(c.tier) = 0 THEN 'tier' ELSE 'recipient' END AS dimension,
+                   s.type, coalesce(c.level, c.tier, c.recipient) AS key, c.unit,
+                   sum(c.count)::DOUBLE AS count
+            FROM counted c JOIN scope s USING (institution_id)
+            GROUP BY GROUPING SETS ((s.type, c.level, c.unit), (s.type, c.tier, c.unit), (s.type, c.recipient, c.unit))
+        )
+        SELECT g.*, z.type_n FROM grouped g JOIN sizes z USING (type)
+        ORDER BY dimension, type, key, unit
+        """,
+        params,
+    )
+
+
+@st.cache_data(**_CACHE)
+def award_scores(
+    ref: WarehouseRef,
+    filters: Filters,
+    level_weights: tuple[tuple[str, float], ...],
+    tier_weights: tuple[tuple[str, float], ...],
+) -> pd.DataFrame:
+    """Σ count × level weight × tier weight per institution of the field (type and province
+    filters) that has counted award rows: institution_id, name_zh, name_en, type, province,
+    score, award_rows. Institutions without award rows are absent: no score, not zero."""
+    counted, params = _counted_awards_cte(filters, field_only=True)
+    levels, level_w = [k for k, _ in level_weights], [float(w) for _, w in level_weights]
+    tiers, tier_w = [k for k, _ in tier_weights], [float(w) for _, w in tier_weights]
+    return query(
+        ref,
+        f"""
+        WITH {counted}
+        SELECT c.institution_id, i.name_zh, i.name_en, i.type, i.province,
+               sum(c.count * coalesce(list_extract(?::DOUBLE[], list_position(?, c.level)), 0)
+                           * coalesce(list_extract(?::DOUBLE[], list_position(?, c.tier)), 0)) AS score,
+               count(*) AS award_rows
+        FROM counted c JOIN institutions i USING (institution_id)
+        GROUP BY ALL
+        ORDER BY c.institution_id
+        """,
+        params + [level_w, levels, tier_w, tiers],
+    )
+
+
+@st.cache_data(**_CACHE)
+def award_count(ref: WarehouseRef, filters: Filters) -> int:
+    where_i, params = _institution_clause(filters)
+    where_p, params_p = _period_clause(filters, "a")
+    results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    frame = query(
+        ref,
+        f"""SELECT count(*) AS n FROM awards a JOIN institutions i USING (institution_id)
+            WHERE {where_i} AND {where_p} AND {results_wanted}""",
+        params + params_p,
+    )
+    return int(frame.iloc[0]["n"])
+
+
+@st.cache_data(**_CACHE)
+def awards_page(ref: WarehouseRef, filters: Filters, limit: int = 1000) -> pd.DataFrame:
+    """The first `limit` award rows of awards(), in the same order and columns."""
+    where_i, params = _institution_clause(filters)
+    where_p, period_params = _period_clause(filters, "a")
+    results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        SELECT a.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
+               a.period, a.period_end, a.period_type, a.competition, a.competition_en,
+               a.level, a.grade, a.recipient, a.count, a.unit, a.qualifier, a.is_total,
+               a.source_id, s.title AS source_title, s.title_en AS source_title_en, a.evidence, a.notes
+        FROM awards a
+        JOIN institutions i ON i.institution_id = a.institution_id
+        JOIN sources s ON s.source_id = a.source_id
+        WHERE {where_i} AND {where_p} AND {results_wanted}
+        ORDER BY i.province, i.name_zh, a.institution_id, a.period,
+                 array_position(['international', 'national', 'provincial', 'municipal', 'school'], a.level),
+                 a.competition, a.grade
+        LIMIT ?
+        """,
+        params + period_params + [int(limit)],
+    )
+
+
+@st.cache_data(**_CACHE)
+def source_count(ref: WarehouseRef, filters: Filters) -> int:
+    where, params = _institution_clause(filters)
+    frame = query(ref, f"SELECT count(*) AS n FROM sources s JOIN institutions i USING (institution_id) WHERE {where}", params)
+    return int(frame.iloc[0]["n"])
+
+
+@st.cache_data(**_CACHE)
+def sources_page(ref: WarehouseRef, filters: Filters, limit: int = 500, source_ids: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The first `limit` rows of sources() (only those in `source_ids` when given), same
+    columns and order; the figure and award counts are made for those rows only."""
+    where, params = _institution_clause(filters)
+    if source_ids:
+        where += " AND list_contains(?, s.source_id)"
+        params.append(list(source_ids))
+    return query(
+        ref,
+        f"""
+        WITH page AS (
+            SELECT s.source_id, s.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en,
+                   s.title, s.title_en, s.kind, s.published, s.period_label, s.period_label_en,
+                   s.document, s.url, s.is_synthetic, s.notes, i.province, i.name_zh
+            FROM sources s JOIN institutions i USING (institution_id)
+            WHERE {where}
+            ORDER BY i.province, i.name_zh, s.source_id
+            LIMIT ?
+        ),
+        figures AS (SELECT source_id, count(*) AS figures FROM observations
+                    WHERE source_id IN (SELECT source_id FROM page) GROUP BY ALL),
+        award_rows AS (SELECT source_id, count(*) AS award_rows FROM awards
+                       WHERE source_id IN (SELECT source_id FROM page) GROUP BY ALL)
+        SELECT p.source_id, p.institution_id, p.institution_zh, p.institution_en, p.title, p.title_en, p.kind,
+               p.published, p.period_label, p.period_label_en, p.document, p.url, p.is_synthetic, p.notes,
+               coalesce(f.figures, 0) AS figures, coalesce(a.award_rows, 0) AS award_rows
+        FROM page p LEFT JOIN figures f USING (source_id) LEFT JOIN award_rows a USING (source_id)
+        ORDER BY p.province, p.name_zh, p.source_id
+        """,
+        params + [int(limit)],
+    )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from .i18n import format_value, name_column, period_label, t, v
@@ -273,3 +274,172 @@ def normalised(obs: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
             scaled = values / best if best else values * 0
         parts.append(group.assign(scaled=scaled.to_numpy()))
     return pd.concat(parts, ignore_index=True)
+
+
+# --- national scale: distributions, ranks, peer percentiles ------------------------------
+
+def direction_of(higher_is_better) -> str:
+    """'higher', 'lower' or 'none' (no stated direction: never call a value better)."""
+    if higher_is_better is None or pd.isna(higher_is_better):
+        return "none"
+    return "higher" if bool(higher_is_better) else "lower"
+
+
+def percentile_rank(below: int, equal: int, above: int, direction: str) -> tuple[float, int | None]:
+    """Mid-rank percentile of one value among its peer group, and its rank.
+
+    below / equal / above: peers with a smaller / equal / larger value (equal counts the
+    institution itself, so n = below + equal + above ≥ 1). Percentile = 100 × (peers
+    worse + ½ × peers tied) / n: tied institutions share one percentile, the middle of
+    their block; alone in its group an institution sits at 50. For 'higher' worse means
+    smaller, for 'lower' larger; for 'none' the percentile is simply the value's position
+    from the smallest (nothing is called better) and no rank is given. Rank 1 is best;
+    tied institutions share the better rank.
+    """
+    n = below + equal + above
+    if n <= 0:
+        raise ValueError("a peer group holds at least the institution itself")
+    worse, better = (above, below) if direction == "lower" else (below, above)
+    percentile = 100.0 * (worse + 0.5 * equal) / n
+    rank = None if direction == "none" else better + 1
+    return percentile, rank
+
+
+def percentiles(positions: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Add direction, percentile and rank to queries.peer_positions rows. A value that is
+    a bound (>, ≥), whose counts are NULL, gets no percentile."""
+    out = positions.copy()
+    directions = indicators.set_index("indicator_id")["higher_is_better"].map(direction_of)
+    out["direction"] = out["indicator_id"].map(directions).fillna("none")
+    pct, rank = [], []
+    for below, equal, above, direction in zip(out["below"], out["equal"], out["above"], out["direction"]):
+        if pd.isna(below):
+            pct.append(float("nan"))
+            rank.append(pd.NA)
+            continue
+        p, r = percentile_rank(int(below), int(equal), int(above), direction)
+        pct.append(p)
+        rank.append(pd.NA if r is None else r)
+    out["percentile"] = pd.Series(pct, index=out.index, dtype="float64")
+    out["rank"] = pd.Series(rank, index=out.index, dtype="Int64")
+    return out
+
+
+def split_distribution(dist: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """queries.distribution rows as (stats: one row per indicator, bins: one per bin)."""
+    stat_columns = [c for c in dist.columns if c not in ("bin", "lo", "hi", "overflow", "institutions")]
+    stats = dist.drop_duplicates("indicator_id")[stat_columns].reset_index(drop=True)
+    bins = dist[dist["bin"].notna()][["indicator_id", "bin", "lo", "hi", "overflow", "institutions"]].reset_index(drop=True)
+    return stats, bins
+
+
+def histogram(values: pd.Series, unit: str = "", bins: int = 30) -> tuple[pd.Series, pd.DataFrame]:
+    """The histogram queries.distribution computes in SQL, for values already in pandas
+    (award scores): the same stats and the same bin rule (see queries.distribution:
+    one bin per whole number when they span fewer than `bins`; else equal widths from min
+    to p99, log scale when positive, p99 ≥ 20 × min and not a percentage; above p99 one
+    overflow bin). Returns (stats, bins)."""
+    values = pd.Series(values, dtype="float64").dropna()
+    n = len(values)
+    stats = {"n": n, "n_approx": 0, "n_bound": 0, "n_target_only": 0}
+    if n == 0:
+        stats.update(min=float("nan"), q1=float("nan"), median=float("nan"), q3=float("nan"), p99=float("nan"),
+                     max=float("nan"), whole=False, log_scale=False)
+        return pd.Series(stats), pd.DataFrame(columns=["bin", "lo", "hi", "overflow", "institutions"])
+    # quantile_cont is linear interpolation, as pandas' default.
+    low, p99 = float(values.min()), float(values.quantile(0.99))
+    stats.update(min=low, q1=float(values.quantile(0.25)), median=float(values.quantile(0.5)),
+                 q3=float(values.quantile(0.75)), p99=p99, max=float(values.max()))
+    whole = bool((values == np.floor(values)).all() and p99 - low < bins)
+    log_scale = bool(not whole and low > 0 and p99 >= 20 * low and unit != "percent")
+    stats["whole"], stats["log_scale"] = whole, log_scale
+    transform = np.log if log_scale else (lambda x: x)
+    a, b = float(transform(low)), float(transform(p99))
+    rows = []
+    over = values[values > p99]
+    inside = values[values <= p99]
+    if whole:
+        for number, count in zip(*np.unique((inside - low).astype(int), return_counts=True)):
+            rows.append((int(number), low + number - 0.5, low + number + 0.5, False, int(count)))
+    elif b <= a:
+        rows.append((0, low, stats["max"] if over.empty else p99, False, len(inside)))
+    else:
+        index = np.minimum(bins - 1, np.floor((transform(inside.to_numpy()) - a) / (b - a) * bins)).astype(int)
+        for number, count in zip(*np.unique(index, return_counts=True)):
+            lo, hi = a + (b - a) * number / bins, a + (b - a) * (number + 1) / bins
+            if log_scale:
+                lo, hi = float(np.exp(lo)), float(np.exp(hi))
+            rows.append((int(number), lo, hi, False, int(count)))
+    if not over.empty:
+        rows.append((bins, p99, stats["max"], True, len(over)))
+    return pd.Series(stats), pd.DataFrame(rows, columns=["bin", "lo", "hi", "overflow", "institutions"])
+
+
+def peer_cell(row: pd.Series, lang: str) -> str:
+    """'P83 · 第 12 / 68 名' (or with no direction 'P83（按数值由小到大）'); bounds: why none."""
+    if pd.isna(row.get("percentile")):
+        return "下限值，不计百分位" if lang == "zh" else "a lower bound: no percentile"
+    p = f"P{row['percentile']:.0f}"
+    n = int(row["peer_n"])
+    if row["direction"] == "none":
+        return f"{p}（按数值由小到大，共 {n} 所）" if lang == "zh" else f"{p} (by value, smallest first; n = {n})"
+    return f"{p} · 第 {int(row['rank'])} / {n} 名" if lang == "zh" else f"{p} · rank {int(row['rank'])} of {n}"
+
+
+def headline_summary(stats: pd.DataFrame, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The headline figures of many institutions: per headline indicator, how many report
+    it and the median, quartiles and range of their latest actual figures (queries.distribution stats)."""
+    table = indicators.set_index("indicator_id")
+    rows = []
+    for indicator_id in HEADLINE_INDICATORS:
+        if indicator_id not in table.index:
+            continue
+        unit = table.loc[indicator_id, "unit"]
+        hit = stats[stats["indicator_id"] == indicator_id]
+        row = {t("indicator", lang): table.loc[indicator_id, name_column(lang)], t("unit", lang): v("unit", unit, lang)}
+        if hit.empty or not int(hit.iloc[0]["n"]):
+            row.update({t("reporting", lang): 0, t("median", lang): t("not_reported", lang),
+                        t("quartiles", lang): "", t("range", lang): "", t("period", lang): ""})
+        else:
+            s = hit.iloc[0]
+            fmt = lambda key: format_value(float(s[key]), unit, "exact", lang)  # noqa: E731
+            first, last = int(s["first_period"]), int(s["last_period"])
+            row.update({
+                t("reporting", lang): int(s["n"]),
+                t("median", lang): fmt("median"),
+                t("quartiles", lang): f"{fmt('q1')} – {fmt('q3')}",
+                t("range", lang): f"{fmt('min')} – {fmt('max')}",
+                t("period", lang): str(first) if first == last else f"{first}–{last}",
+            })
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def peer_positions_of(values: pd.DataFrame, chosen: tuple[str, ...], peer: str, custom: tuple[str, ...] = (),
+                      field: set | None = None) -> pd.DataFrame:
+    """queries.peer_positions for values already in pandas (award scores): per chosen
+    institution with a value, peer_n and the peers below, equal and above it.
+    values: institution_id, type, province, value."""
+    rows = []
+    for iid in chosen:
+        mine = values[values["institution_id"] == iid]
+        if mine.empty:
+            continue
+        me = mine.iloc[0]
+        if peer == "type":
+            peers = values[values["type"] == me["type"]]
+        elif peer == "province":
+            peers = values[values["province"] == me["province"]]
+        elif peer == "type_province":
+            peers = values[(values["type"] == me["type"]) & (values["province"] == me["province"])]
+        elif peer == "field":
+            peers = values[values["institution_id"].isin(field or set()) | (values["institution_id"] == iid)]
+        else:
+            peers = values[values["institution_id"].isin(set(custom) | {iid})]
+        rows.append({
+            "institution_id": iid, "value": me["value"], "peer_n": len(peers),
+            "below": int((peers["value"] < me["value"]).sum()),
+            "equal": int((peers["value"] == me["value"]).sum()),
+            "above": int((peers["value"] > me["value"]).sum()),
+        })
+    return pd.DataFrame(rows, columns=["institution_id", "value", "peer_n", "below", "equal", "above"])

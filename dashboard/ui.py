@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from . import charts, queries, shell, transforms
+from .filters import Filters
 from .i18n import t, v
 from .shell import Context
 
@@ -71,8 +72,12 @@ def figures_table(ctx: Context, described: pd.DataFrame, key: str, height: int |
 
 
 def theme_page(ctx: Context, theme: str, sections, extra_themes: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The body shared by the theme pages: charted sections, any-indicator chart, full table."""
+    """The body shared by the theme pages: charted sections, any-indicator chart, full table.
+    With more than DISTRIBUTION_ABOVE institutions in the field: distribution_page."""
     lang = ctx.lang
+    if many(ctx):
+        distribution_page(ctx, theme, sections, extra_themes)
+        return pd.DataFrame()
     obs = queries.observations(ctx.ref, ctx.filters, themes=(theme, *extra_themes))
     described = transforms.describe(obs, lang)
     if ctx.scope.empty:
@@ -104,3 +109,354 @@ def theme_page(ctx: Context, theme: str, sections, extra_themes: tuple[str, ...]
     else:
         figures_table(ctx, shown, key=f"table_{theme}")
     return described
+
+
+# --- national scale ---------------------------------------------------------------------
+
+# More institutions than this in the field and an indicator shows its distribution, not a
+# bar per institution: past a few dozen bars no one can read the labels.
+DISTRIBUTION_ABOVE = 30
+TOP_N_DEFAULT = 10
+MAX_MARKED = 8
+PAGE_ROWS = 500  # rows a table shows before saying how many more match
+
+
+def many(ctx: Context) -> bool:
+    """Whether the theme pages draw distributions: the field is larger than DISTRIBUTION_ABOVE."""
+    field = ctx.field if ctx.field is not None else ctx.scope
+    return len(field) > DISTRIBUTION_ABOVE
+
+
+def _names(ctx: Context) -> dict[str, str]:
+    return dict(zip(ctx.institutions["institution_id"].tolist(), ctx.institutions["name_en" if ctx.lang == "en" else "name_zh"].tolist()))
+
+
+def marked_institutions(ctx: Context) -> tuple[str, ...]:
+    """The institutions marked on distributions: those picked in the sidebar, or else a
+    pick made here, shared by the theme pages and kept in the URL (?mark=)."""
+    lang = ctx.lang
+    if ctx.filters.institutions:
+        st.caption(t("marked_from_sidebar", lang) + (
+            " " + t("marked_first", lang, n=MAX_MARKED) if len(ctx.filters.institutions) > MAX_MARKED else ""))
+        return tuple(ctx.filters.institutions[:MAX_MARKED])
+    field = ctx.field if ctx.field is not None else ctx.scope
+    allowed = field["institution_id"].tolist()
+    allowed_set = set(allowed)
+    if "mark" not in st.session_state:
+        # Repeated (?mark=a&mark=b) or comma-separated (?mark=a,b), as the shared filters.
+        wanted = [part for item in st.query_params.get_all("mark") for part in item.split(",")]
+        st.session_state["mark"] = list(dict.fromkeys(i for i in wanted if i in allowed_set))[:MAX_MARKED]
+    st.session_state["mark"] = [i for i in st.session_state["mark"] if i in allowed_set]
+    names = _names(ctx)
+    picked = st.multiselect(
+        t("mark_pick", lang), allowed, key="mark", max_selections=MAX_MARKED,
+        format_func=lambda value: names.get(value, value), help=t("mark_help", lang, n=MAX_MARKED),
+        placeholder=t("mark_placeholder", lang), persist_state="session",
+    )
+    if picked:
+        st.query_params["mark"] = picked
+    elif "mark" in st.query_params:
+        del st.query_params["mark"]
+    return tuple(picked)
+
+
+def marked_colours(ctx: Context, marked: tuple[str, ...]) -> dict[str, str]:
+    """Each marked institution's usual colour, unless an earlier one has it already (14
+    colours cannot tell 11,000 institutions apart; the few marked ones must differ)."""
+    colours, used = {}, set()
+    spare = [colour for colour in charts.PALETTE if colour not in charts.PALE]
+    for iid in marked:
+        colour = ctx.colours.get(iid, charts.PALETTE[0])
+        if colour in used or colour in charts.PALE:
+            colour = next((c for c in spare if c not in used), colour)
+        colours[iid] = colour
+        used.add(colour)
+    return colours
+
+
+def peer_controls(ctx: Context) -> tuple[str, tuple[str, ...], int]:
+    """Peer group, custom peers and N of the ranked lists (shared by the theme pages)."""
+    lang = ctx.lang
+    # Five peer groups need the row's width; the custom list and N go below.
+    peer = st.segmented_control(
+        t("peer_group", lang), queries.PEER_GROUPS, default="type", key="peer", required=True,
+        format_func=lambda value: t(f"peer_{value}", lang), persist_state="session",
+    )
+    left, right = st.columns([5, 1])
+    custom: tuple[str, ...] = ()
+    if peer == "custom":
+        names = _names(ctx)
+        with left:
+            custom = tuple(st.multiselect(
+                t("peer_custom_pick", lang), ctx.institutions["institution_id"].tolist(), key="peer_custom",
+                format_func=lambda value: names.get(value, value), persist_state="session",
+                placeholder=t("mark_placeholder", lang),
+            ))
+    with right:
+        n = st.number_input(t("top_n", lang), min_value=1, max_value=50, value=TOP_N_DEFAULT, step=1, key="top_n",
+                            persist_state="session")
+    return peer or "type", custom, int(n)
+
+
+def with_indicators(frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Indicator names, unit and direction on rows that carry only indicator_id, and
+    kind 'actual', so transforms.describe can label them."""
+    info = table.reset_index()[["indicator_id", "theme", "name_zh", "name_en", "unit", "higher_is_better", "comparable"]]
+    info = info.rename(columns={"name_zh": "indicator_zh", "name_en": "indicator_en"})
+    return frame.merge(info, on="indicator_id", how="left").assign(kind="actual")
+
+
+def ranked_table(ctx: Context, rows: pd.DataFrame, end: str) -> pd.DataFrame:
+    lang = ctx.lang
+    part = transforms.describe(rows[rows["end"] == end], lang)
+    if end == "bottom":
+        part = part.iloc[::-1]
+    return pd.DataFrame({
+        t("rank", lang): part["rank"].astype(int).to_numpy(),
+        t("institution", lang): part["institution"].to_numpy(),
+        t("value", lang): part["value_text"].to_numpy(),
+        t("period", lang): part["period_text"].to_numpy(),
+    })
+
+
+def distribution_section(
+    ctx: Context, indicator_ids, key: str, stats: pd.DataFrame, bins: pd.DataFrame,
+    marked: pd.DataFrame, ranked: pd.DataFrame, colours: dict[str, str], n: int,
+) -> None:
+    """Per indicator: the histogram with the marked institutions, and its ranked lists."""
+    lang = ctx.lang
+    table = queries.indicators(ctx.ref).set_index("indicator_id")
+    counted = set(stats.loc[stats["n"] > 0, "indicator_id"])
+    known = [i for i in indicator_ids if i in table.index and i in counted]
+    silent = [i for i in indicator_ids if i in table.index and i not in counted]
+    if silent:
+        names = table.loc[silent, "name_en" if lang == "en" else "name_zh"]
+        st.caption(t("none_reported", lang, names=("、" if lang == "zh" else "; ").join(names)))
+    stats = stats.set_index("indicator_id")
+    for indicator_id in known:
+        indicator = table.loc[indicator_id].copy()
+        indicator["indicator_id"] = indicator_id
+        row = stats.loc[indicator_id]
+        mine = marked[marked["indicator_id"] == indicator_id] if not marked.empty else marked
+        mine = mine[mine["qualifier"].isin(queries.COUNTED_QUALIFIERS)] if not mine.empty else mine
+        figure_column, list_column = st.columns([3, 2])
+        with figure_column:
+            fig = charts.distribution_histogram(
+                bins[bins["indicator_id"] == indicator_id], row, indicator, mine, lang, colours,
+                charts.distribution_title(indicator, row, lang),
+            )
+            chart(fig, f"{key}_{indicator_id}")
+            st.caption(fig.layout.meta["takeaway"])
+        with list_column:
+            direction = transforms.direction_of(indicator["higher_is_better"])
+            mine_ranked = ranked[ranked["indicator_id"] == indicator_id]
+            top_label = t("highest_list" if direction == "none" else "top_list", lang, n=n)
+            bottom_label = t("lowest_list" if direction == "none" else "bottom_list", lang, n=n)
+            top_tab, bottom_tab = st.tabs([top_label, bottom_label])
+            with top_tab:
+                st.dataframe(ranked_table(ctx, mine_ranked, "top"), hide_index=True, key=f"{key}_{indicator_id}_top")
+            with bottom_tab:
+                st.dataframe(ranked_table(ctx, mine_ranked, "bottom"), hide_index=True, key=f"{key}_{indicator_id}_bottom")
+
+
+def peer_table(ctx: Context, positions: pd.DataFrame, indicator_ids, sizes: pd.DataFrame, key: str) -> None:
+    """Indicator rows × marked institution columns: value and percentile among peers."""
+    lang = ctx.lang
+    if positions.empty:
+        return
+    rows = positions[positions["indicator_id"].isin(list(indicator_ids))]
+    if rows.empty:
+        return
+    names = _names(ctx)
+    peers = dict(zip(sizes["institution_id"], sizes["peers"])) if not sizes.empty else {}
+    frame = {}
+    order = [i for i in indicator_ids if i in set(rows["indicator_id"])]
+    first = rows.drop_duplicates("indicator_id").set_index("indicator_id")
+    frame[t("indicator", lang)] = [first.loc[i, "indicator"] for i in order]
+    for iid in dict.fromkeys(rows["institution_id"]):
+        mine = rows[rows["institution_id"] == iid].set_index("indicator_id")
+        label = f"{names.get(iid, iid)}（{t('peer_n', lang)} {peers.get(iid, '–')}）" if lang == "zh" else f"{names.get(iid, iid)} ({t('peer_n', lang)}: {peers.get(iid, '–')})"
+        frame[label] = [
+            f"{mine.loc[i, 'value_text']}（{mine.loc[i, 'period_text']}）· {transforms.peer_cell(mine.loc[i], lang)}" if i in mine.index
+            else t("not_reported", lang)
+            for i in order
+        ]
+    st.dataframe(pd.DataFrame(frame), hide_index=True, key=key)
+
+
+def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[str, ...] = ()) -> None:
+    """A theme page when the field is too large for a bar per institution."""
+    lang = ctx.lang
+    field_n = len(ctx.field) if ctx.field is not None else len(ctx.scope)
+    st.info(t("dist_mode", lang, n=f"{field_n:,}", limit=DISTRIBUTION_ABOVE), icon=":material/bar_chart:")
+    with st.expander(t("dist_rules_title", lang), icon=":material/rule:"):
+        st.markdown(t("dist_rules", lang))
+        st.markdown(t("peer_method", lang))
+    if "actual" not in ctx.filters.kinds:
+        st.info(t("dist_actuals_only", lang))
+        return
+    marked = marked_institutions(ctx)
+    peer, custom, n = peer_controls(ctx)
+    colours = marked_colours(ctx, marked)
+    table = queries.indicators(ctx.ref)
+    indexed = table.set_index("indicator_id")
+    on_page = [i for _, ids in sections for i in ids if i in indexed.index]
+    extra = [i for i in table.loc[table["theme"] == theme, "indicator_id"] if i not in on_page]
+    ids = tuple(dict.fromkeys(on_page + extra))
+    stats, bins = transforms.split_distribution(queries.distribution(ctx.ref, ctx.filters, ids))
+    ranked = with_indicators(queries.ranked(ctx.ref, ctx.filters, ids, n), indexed)
+    positions = marked_positions(ctx, ids, marked, peer, custom)
+    sizes = queries.peer_sizes(ctx.ref, ctx.filters, marked, peer, custom) if marked else pd.DataFrame()
+    marks_legend(ctx)
+    for label_key, section_ids in sections:
+        if not any(i in indexed.index for i in section_ids):
+            continue  # a section whose indicators this warehouse does not hold at all
+        st.subheader(t(label_key, lang))
+        distribution_section(ctx, section_ids, f"{theme}_{label_key}", stats, bins, positions, ranked, colours, n)
+        if marked:
+            peer_table(ctx, positions, section_ids, sizes, key=f"{theme}_{label_key}_peers")
+
+    st.subheader(t("any_indicator", lang) + " · " + t("trend", lang))
+    names = dict(zip(table["indicator_id"], table["name_en" if lang == "en" else "name_zh"]))
+    choices = [i for i in ids if i in set(stats.loc[stats["n"] > 0, "indicator_id"])]
+    if choices:
+        picked = st.selectbox(
+            t("indicator", lang), choices, key=f"trend_{theme}", persist_state="session",
+            format_func=lambda value: names.get(value, value),
+        )
+        if picked not in on_page:
+            # An indicator no section charts: its distribution first, then its trend.
+            distribution_section(ctx, [picked], f"{theme}_any", stats, bins, positions, ranked, colours, n)
+        trend_chart(ctx, picked, marked, peer, custom, colours, key=f"{theme}_trend")
+
+    st.subheader(t("all_theme_figures", lang))
+    figures_of_marked(ctx, theme, extra_themes, marked, key=f"table_{theme}")
+
+
+def trend_chart(ctx: Context, indicator_id: str, marked, peer: str, custom, colours, key: str) -> None:
+    """The marked institutions over the years with their peer-group median; with nothing
+    marked, the field's median."""
+    lang = ctx.lang
+    table = queries.indicators(ctx.ref).set_index("indicator_id")
+    indicator = table.loc[indicator_id].copy()
+    indicator["indicator_id"] = indicator_id
+    use_peer = peer if marked else "field"
+    rows = queries.trend(ctx.ref, ctx.filters, indicator_id, tuple(marked), use_peer, tuple(custom))
+    mine = rows[rows["series"] == "institution"]
+    medians = rows[rows["series"] == "median"]
+    if medians["period"].nunique() < 2 and mine["period"].nunique() < 2:
+        st.caption(t("trend", lang) + ("：只有一个时期。" if lang == "zh" else ": one period only."))
+        return
+    if not mine.empty:
+        described = transforms.describe(with_indicators(mine.drop(columns=["series", "group_key", "peers"]).assign(indicator_id=indicator_id), table)
+                                        .merge(ctx.institutions[["institution_id", "name_zh", "name_en"]]
+                                               .rename(columns={"name_zh": "institution_zh", "name_en": "institution_en"}),
+                                               on="institution_id", how="left"), lang)
+        described["series"] = "institution"
+        described["group_key"] = mine["group_key"].to_numpy()
+        described["peers"] = pd.NA
+        rows = pd.concat([medians, described], ignore_index=True)
+    group_names = {
+        **{key_: v("type", key_, lang) for key_ in ctx.options.types},
+        **dict(zip(ctx.institutions["province"].tolist(), ctx.institutions["province_en" if lang == "en" else "province"].tolist())),
+        "field": t("peer_field", lang), "custom": t("peer_custom", lang),
+    }
+    for combined in rows.loc[rows["series"] == "median", "group_key"].dropna().unique():
+        if " · " in str(combined):
+            kind, province = str(combined).split(" · ", 1)
+            group_names[combined] = f"{v('type', kind, lang)} · {group_names.get(province, province)}"
+    name = indicator["name_en" if lang == "en" else "name_zh"]
+    title = t("trend_title", lang, name=name, unit=v("unit", indicator["unit"], lang))
+    chart(charts.trend_lines(rows, indicator, lang, colours, group_names, title), key)
+
+
+def figures_of_marked(ctx: Context, theme: str, extra_themes, marked, key: str) -> None:
+    """The full-figures table, bounded: the marked institutions' figures, or the first
+    PAGE_ROWS of the field with the count of all that match."""
+    lang = ctx.lang
+    themes = (theme, *extra_themes)
+    if marked:
+        only = Filters(institutions=tuple(marked), period_from=ctx.filters.period_from,
+                       period_to=ctx.filters.period_to, kinds=ctx.filters.kinds)
+        shown = transforms.describe(queries.observations(ctx.ref, only, themes=(theme,)), lang)
+        if shown.empty:
+            st.info(t("no_figures", lang))
+        else:
+            figures_table(ctx, shown, key=key)
+        return
+    total = queries.observation_count(ctx.ref, ctx.filters, (theme,))
+    shown = transforms.describe(queries.observations_page(ctx.ref, ctx.filters, (theme,), limit=PAGE_ROWS), lang)
+    if shown.empty:
+        st.info(t("no_figures", lang))
+        return
+    st.caption(t("rows_first", lang, n=f"{total:,}", shown=f"{len(shown):,}"))
+    figures_table(ctx, shown, key=key, height=400)
+
+
+def score_distribution(ctx: Context, scores: pd.DataFrame, marked, peer: str, custom, n: int, colours, title: str) -> None:
+    """Weighted award scores of the field: histogram with the marked institutions and
+    their percentile among peers, and the top and bottom n. No award rows, no score."""
+    lang = ctx.lang
+    field = ctx.field if ctx.field is not None else ctx.scope
+    values = scores.rename(columns={"score": "value"})
+    stats, bins = transforms.histogram(values["value"])
+    stats["first_period"], stats["last_period"] = ctx.filters.period_from, ctx.filters.period_to
+    indicator = pd.Series({"indicator_id": "award_score", "unit": "points", "name_zh": t("award_score", "zh"),
+                           "name_en": t("award_score", "en"), "higher_is_better": True})
+    names = _names(ctx)
+    positions = transforms.peer_positions_of(values, tuple(marked), peer, tuple(custom), set(field["institution_id"]))
+    marked_rows = pd.DataFrame()
+    if not positions.empty:
+        positions["direction"] = "higher"
+        positions = positions.assign(indicator_id="award_score", higher_is_better=True)
+        positions = transforms.percentiles(positions, pd.DataFrame({"indicator_id": ["award_score"], "higher_is_better": [True]}))
+        marked_rows = pd.DataFrame({
+            "institution_id": positions["institution_id"],
+            "institution": [names.get(i, i) for i in positions["institution_id"]],
+            "value": positions["value"],
+            "value_text": [f"{x:,.1f}" for x in positions["value"]],
+            "unit_text": t("score", lang), "period_text": f"{ctx.filters.period_from}–{ctx.filters.period_to}",
+            "qualifier_text": "", "kind_text": "", "source": "",
+            "peer_text": [transforms.peer_cell(row, lang) for _, row in positions.iterrows()],
+        })
+    figure_column, list_column = st.columns([3, 2])
+    with figure_column:
+        fig = charts.distribution_histogram(bins, stats, indicator, marked_rows, lang, colours, title)
+        chart(fig, "score")
+        missing = len(field) - len(values)
+        st.caption(fig.layout.meta["takeaway"] + (" " + t("score_no_awards", lang, n=f"{missing:,}") if missing > 0 else ""))
+    with list_column:
+        ordered = values.sort_values(["value", "name_zh"], ascending=[False, True])
+        ordered = ordered.assign(rank=ordered["value"].rank(method="min", ascending=False).astype(int))
+        name_col = "name_en" if lang == "en" else "name_zh"
+        top_tab, bottom_tab = st.tabs([t("top_list", lang, n=n), t("bottom_list", lang, n=n)])
+        for tab, part, key in ((top_tab, ordered.head(n), "top"), (bottom_tab, ordered.tail(n).iloc[::-1], "bottom")):
+            with tab:
+                st.dataframe(pd.DataFrame({
+                    t("rank", lang): part["rank"].to_numpy(), t("institution", lang): part[name_col].to_numpy(),
+                    t("score", lang): [f"{x:,.1f}" for x in part["value"]],
+                }), hide_index=True, key=f"score_{key}")
+    if not marked_rows.empty:
+        st.dataframe(pd.DataFrame({
+            t("institution", lang): marked_rows["institution"], t("score", lang): marked_rows["value_text"],
+            t("peer_group", lang): t(f"peer_{peer}", lang), t("peer_n", lang): positions["peer_n"].to_numpy(),
+            t("peer_positions", lang): marked_rows["peer_text"],
+        }), hide_index=True, key="score_peers")
+
+
+def field_filters(ctx: Context) -> Filters:
+    """The filters without the institutions pick: the field distributions are drawn over."""
+    f = ctx.filters
+    return Filters(types=f.types, provinces=f.provinces, period_from=f.period_from, period_to=f.period_to, kinds=f.kinds)
+
+
+def marked_positions(ctx: Context, ids, marked, peer: str, custom) -> pd.DataFrame:
+    """The marked institutions' latest figures, described, with percentile and peer text."""
+    if not marked:
+        return pd.DataFrame()
+    table = queries.indicators(ctx.ref)
+    raw = queries.peer_positions(ctx.ref, ctx.filters, tuple(ids), tuple(marked), peer, tuple(custom))
+    positions = transforms.describe(transforms.percentiles(with_indicators(raw, table.set_index("indicator_id")), table), ctx.lang)
+    if not positions.empty:
+        positions["peer_text"] = [transforms.peer_cell(row, ctx.lang) for _, row in positions.iterrows()]
+    return positions

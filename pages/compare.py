@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import charts, exports, office, queries, transforms, ui
+from dashboard.filters import Filters
 from dashboard.i18n import t
 from dashboard.shell import context
 
@@ -11,8 +12,9 @@ if ctx.scope.empty:
     st.info(t("no_match", lang))
     st.stop()
 
-names = dict(zip(ctx.scope["institution_id"], ctx.scope["name_en" if lang == "en" else "name_zh"]))
-options = list(ctx.scope["institution_id"])
+# .tolist(): stepping through thousands of Arrow-backed strings one by one is slow.
+names = dict(zip(ctx.scope["institution_id"].tolist(), ctx.scope["name_en" if lang == "en" else "name_zh"].tolist()))
+options = ctx.scope["institution_id"].tolist()
 if "compare" not in st.session_state:
     from_url = [i for i in st.query_params.get_all("cmp") if i in names][:6]
     st.session_state["compare"] = from_url or options[:2]
@@ -26,7 +28,11 @@ if len(chosen) < 2:
     st.info(t("compare_need_two", lang))
     st.stop()
 
-obs = queries.observations(ctx.ref, ctx.filters)
+# Only the chosen institutions' figures: the scope may hold thousands.
+obs = queries.observations(ctx.ref, Filters(
+    institutions=tuple(chosen), period_from=ctx.filters.period_from, period_to=ctx.filters.period_to,
+    kinds=ctx.filters.kinds,
+))
 picked = ctx.scope.set_index("institution_id").loc[chosen].reset_index()
 
 

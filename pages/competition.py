@@ -12,26 +12,55 @@ if ctx.scope.empty:
     st.info(t("no_match", lang))
     st.stop()
 
-awards = queries.awards(ctx.ref, ctx.filters)
-counted = transforms.counted_awards(awards)
-units = [unit for unit in ("items", "person_times") if unit in set(counted["unit"])] or ["items"]
+many = ui.many(ctx)
+span = f"{ctx.filters.period_from}–{ctx.filters.period_to}"
+if many:
+    # Thousands of institutions: awards are counted in SQL and shown per institution type;
+    # scores are a distribution with the marked institutions on it.
+    field_filters = ui.field_filters(ctx)
+    field_n = len(ctx.field)
+    st.info(t("dist_mode", lang, n=f"{field_n:,}", limit=ui.DISTRIBUTION_ABOVE), icon=":material/bar_chart:")
+    marked = ui.marked_institutions(ctx)
+    peer, custom, top_n = ui.peer_controls(ctx)
+    colours = ui.marked_colours(ctx, marked)
+    breakdown = queries.award_breakdown(ctx.ref, field_filters)
+    breakdowns = {by: breakdown[breakdown["dimension"] == by] for by in ("level", "tier", "recipient")}
+    units = [unit for unit in ("items", "person_times") if unit in set(breakdowns["level"]["unit"])] or ["items"]
+else:
+    awards = queries.awards(ctx.ref, ctx.filters)
+    counted = transforms.counted_awards(awards)
+    units = [unit for unit in ("items", "person_times") if unit in set(counted["unit"])] or ["items"]
 unit = st.segmented_control(
     t("award_unit", lang), units, default=units[0], key="award_unit", required=True,
     format_func=lambda value: v("award_unit", value, lang), persist_state="session",
 )
-in_unit = counted[counted["unit"] == unit]
 unit_label = v("award_unit", unit, lang)
-span = f"{ctx.filters.period_from}–{ctx.filters.period_to}"
 
-left, right = st.columns(2)
-with left:
-    title = f"{t('awards_by_level', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_level', lang)} ({unit_label}, {span})"
-    ui.chart(charts.award_stack(in_unit, ctx.scope, "level", lang, title), "by_level")
-with right:
-    title = f"{t('awards_by_tier', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_tier', lang)} ({unit_label}, {span})"
-    ui.chart(charts.award_stack(in_unit, ctx.scope, "tier", lang, title), "by_tier")
-title = f"{t('awards_by_recipient', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_recipient', lang)} ({unit_label}, {span})"
-ui.chart(charts.award_stack(in_unit, ctx.scope, "recipient", lang, title), "by_recipient")
+if many:
+    vocabularies = {"level": charts.LEVEL_COLOURS, "tier": charts.TIER_COLOURS, "recipient": charts.RECIPIENT_COLOURS}
+    # Level and tier side by side, recipient below: as the per-institution layout.
+    left, right = st.columns(2)
+    for column, (by, colours_by) in zip((left, right, st.container()), vocabularies.items()):
+        frame = breakdowns[by]
+        frame = frame[frame["unit"] == unit].rename(columns={"type": "group"})
+        frame = frame.assign(per_institution=frame["count"] / frame["type_n"])
+        labels = {key: f"{v('type', key, lang)}（{n:,}）" for key, n in zip(frame["group"], frame["type_n"])}
+        with column:
+            ui.chart(charts.group_stack(
+                frame, labels, "key", {key: v(by, key, lang) for key in colours_by}, colours_by, "per_institution", lang,
+                t("awards_by_type", lang, what=t(f"by_{by}", lang), unit=unit_label, span=span), t("per_institution", lang),
+            ), f"by_{by}")
+else:
+    in_unit = counted[counted["unit"] == unit]
+    left, right = st.columns(2)
+    with left:
+        title = f"{t('awards_by_level', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_level', lang)} ({unit_label}, {span})"
+        ui.chart(charts.award_stack(in_unit, ctx.scope, "level", lang, title), "by_level")
+    with right:
+        title = f"{t('awards_by_tier', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_tier', lang)} ({unit_label}, {span})"
+        ui.chart(charts.award_stack(in_unit, ctx.scope, "tier", lang, title), "by_tier")
+    title = f"{t('awards_by_recipient', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_recipient', lang)} ({unit_label}, {span})"
+    ui.chart(charts.award_stack(in_unit, ctx.scope, "recipient", lang, title), "by_recipient")
 
 st.subheader(t("award_score", lang))
 st.caption(t("award_score_formula", lang))
@@ -71,11 +100,21 @@ with mapping:
         hide_index=True, key="tier_mapping",
     )
 
-scores = transforms.award_scores(awards, ctx.scope, level_weights, tier_weights)
 title = f"{t('award_score', lang)}（{span}）" if lang == "zh" else f"{t('award_score', lang)} ({span})"
-ui.chart(charts.score_bars(scores, ctx.scope, lang, ctx.colours, title), "score")
+if many:
+    scores = queries.award_scores(ctx.ref, field_filters, tuple(level_weights.items()), tuple(tier_weights.items()))
+    ui.score_distribution(ctx, scores, marked, peer, custom, top_n, colours, t("score_distribution", lang, span=span))
+else:
+    scores = transforms.award_scores(awards, ctx.scope, level_weights, tier_weights)
+    ui.chart(charts.score_bars(scores, ctx.scope, lang, ctx.colours, title), "score")
 
 st.subheader(t("competitions_table", lang))
+if many:
+    # The first rows only, and how many there are: a browser table of 700,000 rows helps no one.
+    award_total = queries.award_count(ctx.ref, ctx.filters)
+    awards = queries.awards_page(ctx.ref, ctx.filters, limit=ui.PAGE_ROWS)
+    if award_total > len(awards):
+        st.caption(t("rows_first", lang, n=f"{award_total:,}", shown=f"{len(awards):,}"))
 if awards.empty:
     st.info(t("no_figures", lang))
 else:
@@ -98,5 +137,16 @@ else:
     }), hide_index=True, key="competitions")
 
 st.subheader(t("hosting", lang))
-obs = queries.observations(ctx.ref, ctx.filters, themes=("competition",))
-ui.indicator_charts(ctx, transforms.describe(obs, lang), sections.COMPETITION_HOSTING, key="hosting", per_row=3)
+if many:
+    ids = sections.COMPETITION_HOSTING
+    indexed = queries.indicators(ctx.ref).set_index("indicator_id")
+    stats, bins = transforms.split_distribution(queries.distribution(ctx.ref, ctx.filters, ids))
+    ranked = ui.with_indicators(queries.ranked(ctx.ref, ctx.filters, ids, top_n), indexed)
+    positions = ui.marked_positions(ctx, ids, marked, peer, custom)
+    ui.distribution_section(ctx, ids, "hosting", stats, bins, positions, ranked, colours, top_n)
+    if marked:
+        sizes = queries.peer_sizes(ctx.ref, ctx.filters, marked, peer, custom)
+        ui.peer_table(ctx, positions, ids, sizes, key="hosting_peers")
+else:
+    obs = queries.observations(ctx.ref, ctx.filters, themes=("competition",))
+    ui.indicator_charts(ctx, transforms.describe(obs, lang), sections.COMPETITION_HOSTING, key="hosting", per_row=3)

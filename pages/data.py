@@ -6,11 +6,13 @@ from dashboard.i18n import t, v
 from dashboard.shell import context
 from dashboard import ui
 
+DOWNLOAD_CAP = 200_000  # rows in one CSV download (about 60 MB); narrow the filters for more
+XLSX_CAP = 50_000  # rows in one workbook: writing a styled sheet is far slower than a CSV
+
 ctx = context()
 lang = ctx.lang
 ui.header(ctx, "page_data", "data_intro")
 
-obs = queries.observations(ctx.ref, ctx.filters)
 indicators = queries.indicators(ctx.ref)
 st.subheader(t("data_table", lang))
 left, middle, right = st.columns([1, 2, 2])
@@ -26,41 +28,58 @@ picked = middle.multiselect(
 )
 search = right.text_input(t("data_search", lang), key="data_search", persist_state="session").strip()
 
-shown = obs
-if themes:
-    shown = shown[shown["theme"].isin(themes)]
-if picked:
-    shown = shown[shown["indicator_id"].isin(picked)]
-table = transforms.tidy_table(shown, lang)
-if search:
-    haystack = table.astype("string").fillna("").agg(" ".join, axis=1)
-    table = table[haystack.str.contains(search, case=False, regex=False)]
-st.caption(t("rows_shown", lang, n=len(table)))
+# Filtering, searching and paging happen in SQL: at national scale the filters can match
+# over a million figures, which no browser table shows and no session should hold.
+narrowed = (ctx.ref, ctx.filters, tuple(themes), tuple(picked), search)
+total = queries.observation_count(*narrowed)
+table = transforms.tidy_table(queries.observations_page(*narrowed, limit=ui.PAGE_ROWS), lang)
+if total > len(table):
+    st.caption(t("rows_first", lang, n=f"{total:,}", shown=f"{len(table):,}"))
+else:
+    st.caption(t("rows_shown", lang, n=total))
 st.dataframe(table, hide_index=True, key="tidy", column_config={
     t("evidence", lang): st.column_config.TextColumn(width="large"),
 })
+if total <= XLSX_CAP:
+    st.caption(t("download_all_rows", lang, n=f"{total:,}"))
+else:
+    csv_rows = t("download_all_rows_csv", lang, n=f"{total:,}") if total <= DOWNLOAD_CAP else t("download_capped", lang, cap=f"{DOWNLOAD_CAP:,}")
+    st.caption(csv_rows + " " + t("download_xlsx_capped", lang, cap=f"{XLSX_CAP:,}"))
 what = t("file_data", lang)
-# The workbook's definitions cover the indicators in its rows; its sources are the list
-# shown below, every source behind those rows included.
-in_table = indicators[indicators["indicator_id"].isin(set(table["indicator_id"]))]
-sources = queries.sources(ctx.ref, ctx.filters)
 about = exports.data_about(ctx.filters, ctx.institutions, lang, themes=themes,
                            indicators=[names.get(x, x) for x in picked], search=search)
 span = about[t("filter_period", lang)]
+few_sources = queries.source_count(ctx.ref, ctx.filters) <= ui.PAGE_ROWS
+
+# Both files are built only when their button is clicked, in Streamlit's download
+# thread (no st.* element calls in here), from every matching row up to their cap.
 
 
-def workbook() -> bytes:
-    # Built on click, in Streamlit's download thread: no st.* calls in here.
-    return office.xlsx_bytes(table, in_table, sources, lang, t("xlsx_title", lang, span=span), about=about)
+def _rows(limit: int) -> pd.DataFrame:
+    return transforms.tidy_table(queries.observations_page(*narrowed, limit=limit), lang)
+
+
+def _csv() -> bytes:
+    return exports.csv_bytes(_rows(DOWNLOAD_CAP))
+
+
+def _workbook() -> bytes:
+    rows = _rows(XLSX_CAP)
+    # Definitions of the indicators in its rows; its sources are those behind its rows, or,
+    # for a small scope, every source under the filters (one that gave no figure included).
+    in_rows = indicators[indicators["indicator_id"].isin(set(rows["indicator_id"]))]
+    sources = (queries.sources_page(ctx.ref, ctx.filters, limit=ui.PAGE_ROWS) if few_sources
+               else queries.sources_page(ctx.ref, ctx.filters, limit=XLSX_CAP, source_ids=tuple(sorted(set(rows["source_id"])))))
+    return office.xlsx_bytes(rows, in_rows, sources, lang, t("xlsx_title", lang, span=span), about=about)
 
 
 with st.container(horizontal=True):
     st.download_button(
-        t("download_csv", lang), exports.csv_bytes(table), file_name=exports.download_name(what, ctx.filters, "csv"),
+        t("download_csv", lang), _csv, file_name=exports.download_name(what, ctx.filters, "csv"),
         mime="text/csv", on_click="ignore", icon=":material/download:", key="download_csv",
     )
     st.download_button(
-        t("download_xlsx", lang), workbook, file_name=exports.download_name(what, ctx.filters, "xlsx"),
+        t("download_xlsx", lang), _workbook, file_name=exports.download_name(what, ctx.filters, "xlsx"),
         mime=office.XLSX_MIME, on_click="ignore", icon=":material/table_view:", key="download_xlsx",
         help=t("download_xlsx_help", lang),
     )
@@ -81,6 +100,10 @@ st.dataframe(pd.DataFrame({
 })
 
 st.subheader(t("source_list", lang))
+sources = queries.sources_page(ctx.ref, ctx.filters, limit=ui.PAGE_ROWS)
+source_total = queries.source_count(ctx.ref, ctx.filters)
+if source_total > len(sources):
+    st.caption(t("rows_first", lang, n=f"{source_total:,}", shown=f"{len(sources):,}"))
 st.dataframe(pd.DataFrame({
     t("institution", lang): sources["institution_en" if lang == "en" else "institution_zh"],
     t("source", lang): sources["title_en"].fillna(sources["title"]) if lang == "en" else sources["title"],

@@ -1,24 +1,20 @@
-import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries, transforms, ui
-from dashboard.i18n import name_column, t, v
+from dashboard.i18n import t, v
 from dashboard.shell import context
 
 ctx = context()
 lang = ctx.lang
 ui.header(ctx, "page_overview", "overview_intro")
 
-obs = queries.observations(ctx.ref, ctx.filters)
-awards = queries.awards(ctx.ref, ctx.filters)
-sources = queries.sources(ctx.ref, ctx.filters)
+counts = queries.scope_counts(ctx.ref, ctx.filters)
 indicators = queries.indicators(ctx.ref)
-
 first, second, third, fourth = st.columns(4)
-first.metric(t("institutions", lang), len(ctx.scope))
-second.metric(t("sources", lang), len(sources))
-third.metric(t("figures", lang), len(obs))
-fourth.metric(t("award_rows", lang), len(awards))
+first.metric(t("institutions", lang), f"{counts['institutions']:,}")
+second.metric(t("sources", lang), f"{counts['sources']:,}")
+third.metric(t("figures", lang), f"{counts['figures']:,}")
+fourth.metric(t("award_rows", lang), f"{counts['award_rows']:,}")
 
 if ctx.scope.empty:
     st.info(t("no_match", lang))
@@ -34,11 +30,29 @@ by_province["label"] = by_province["province_en" if lang == "en" else "province"
 with right:
     ui.chart(charts.count_bars(by_province, "label", t("by_province", lang) + ("（所）" if lang == "zh" else " (count)"), lang, colour="#009E73"), "by_province")
 
-ui.chart(charts.figures_per_theme(queries.figures_per_theme(ctx.ref, ctx.filters), ctx.scope, lang), "per_theme")
-
-st.subheader(t("headline_figures", lang))
-ui.marks_legend(ctx)
-st.dataframe(transforms.headline_table(obs, awards, ctx.scope, indicators, lang), hide_index=True, key="headline")
+grouped = len(ctx.scope) > ui.DISTRIBUTION_ABOVE
+if grouped:
+    # Too many for a bar, a table row or a heatmap column each: fold them by type.
+    st.caption(t("grouped_note", lang, n=f"{len(ctx.scope):,}"))
+    per_theme = queries.figures_per_theme_by(ctx.ref, ctx.filters, "type")
+    per_theme = per_theme.assign(per_institution=per_theme["figures"] / per_theme["institutions"])
+    ui.chart(charts.group_stack(
+        per_theme, {key: f"{v('type', key, lang)}（{n:,}）" for key, n in zip(per_theme["group"], per_theme["institutions"])},
+        "theme", {key: v("theme", key, lang) for key in charts.THEME_COLOURS}, charts.THEME_COLOURS,
+        "per_institution", lang, t("figures_by_type", lang), t("per_institution", lang),
+    ), "per_theme")
+    st.subheader(t("headline_figures", lang))
+    st.caption(t("headline_summary_help", lang))
+    stats, _ = transforms.split_distribution(
+        queries.distribution(ctx.ref, ctx.filters, tuple(transforms.HEADLINE_INDICATORS)))
+    st.dataframe(transforms.headline_summary(stats, indicators, lang), hide_index=True, key="headline")
+else:
+    obs = queries.observations(ctx.ref, ctx.filters)
+    awards = queries.awards(ctx.ref, ctx.filters)
+    ui.chart(charts.figures_per_theme(queries.figures_per_theme(ctx.ref, ctx.filters), ctx.scope, lang), "per_theme")
+    st.subheader(t("headline_figures", lang))
+    ui.marks_legend(ctx)
+    st.dataframe(transforms.headline_table(obs, awards, ctx.scope, indicators, lang), hide_index=True, key="headline")
 
 st.subheader(t("completeness", lang))
 st.caption(t("completeness_help", lang))
@@ -48,6 +62,10 @@ theme = st.segmented_control(
     format_func=lambda value: v("theme", value, lang), persist_state="session",
 )
 on_theme = indicators[indicators["theme"] == theme]
-grid = transforms.completeness(obs[obs["theme"] == theme], on_theme, ctx.scope)
 title = f"{t('completeness', lang)} · {v('theme', theme, lang)}"
-ui.chart(charts.completeness_heatmap(grid, on_theme, ctx.scope, lang, title), "completeness")
+if grouped:
+    shares = queries.completeness_counts(ctx.ref, ctx.filters, theme)
+    ui.chart(charts.completeness_shares(shares, on_theme, lang, title + (f"（{len(ctx.scope):,} 所）" if lang == "zh" else f" ({len(ctx.scope):,})")), "completeness")
+else:
+    grid = transforms.completeness(obs[obs["theme"] == theme], on_theme, ctx.scope)
+    ui.chart(charts.completeness_heatmap(grid, on_theme, ctx.scope, lang, title), "completeness")

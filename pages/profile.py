@@ -13,7 +13,7 @@ if ctx.scope.empty:
     st.info(t("no_match", lang))
     st.stop()
 
-names = dict(zip(ctx.scope["institution_id"], ctx.scope["name_en" if lang == "en" else "name_zh"]))
+names = dict(zip(ctx.scope["institution_id"].tolist(), ctx.scope["name_en" if lang == "en" else "name_zh"].tolist()))
 if "profile" not in st.session_state:
     wanted = st.query_params.get("id")
     st.session_state["profile"] = wanted if wanted in names else next(iter(names))

@@ -113,3 +113,29 @@ def seven_college_db(tmp_path_factory) -> Path:
     path = directory.parent / "warehouse.duckdb"
     build(validate_dir(directory), path)
     return path
+
+
+SYNTH_INSTITUTIONS = 60  # more than the distribution threshold (30), small enough to build in a second
+
+
+@pytest.fixture(scope="session")
+def synth_db(tmp_path_factory) -> Path:
+    """A warehouse the ETL built from etl.synth's plainly synthetic data: 60 institutions
+    over 3 years, enough for the theme pages' distribution mode. Two indicators have their
+    direction changed so direction rules get tested: pb_warning_education_meetings is
+    lower-is-better and oth_papers_published has no direction."""
+    from etl import synth
+    from etl.validate import validate_dir
+    from etl.warehouse import build
+
+    directory = tmp_path_factory.mktemp("synth") / "csv"
+    assert synth.main(["--institutions", str(SYNTH_INSTITUTIONS), "--years", "3", "--out", str(directory)]) == 0
+    _, rows = read_rows(directory / "indicators.csv")
+    for index, row in enumerate(rows):
+        if row["indicator_id"] == "pb_warning_education_meetings":
+            edit_row(directory / "indicators.csv", index, higher_is_better="false")
+        if row["indicator_id"] == "oth_papers_published":
+            edit_row(directory / "indicators.csv", index, higher_is_better="")
+    path = directory.parent / "warehouse.duckdb"
+    build(validate_dir(directory), path)
+    return path
