@@ -44,17 +44,11 @@ def _period_clause(filters: Filters, alias: str) -> tuple[str, list]:
 @st.cache_data(**_CACHE)
 def options(ref: WarehouseRef) -> Options:
     institutions = query(ref, "SELECT institution_id, type, province FROM institutions ORDER BY institution_id")
-    years = query(
-        ref,
-        """
-        SELECT min(period) AS first_year, max(coalesce(period_end, period)) AS last_year FROM (
-            SELECT period, period_end FROM observations UNION ALL SELECT period, period_end FROM awards
-        )
-        """,
-    )
-    first, last = years.iloc[0]["first_year"], years.iloc[0]["last_year"]
-    first = int(first) if pd.notna(first) else 2020
-    last = int(last) if pd.notna(last) else first
+    # The build records the years its figures span (scanning 2.4M rows for them costs more
+    # than every other query of the overview).
+    info = build_info(ref)
+    first = int(info["first_year"]) if info.get("first_year") else 2020
+    last = int(info["last_year"]) if info.get("last_year") else first
     return Options(
         types=tuple(sorted(institutions["type"].unique())),
         provinces=tuple(sorted(institutions["province"].unique())),
@@ -287,16 +281,25 @@ def _field_clause(filters: Filters, alias: str = "i") -> tuple[str, list]:
     return _institution_clause(field, alias)
 
 
-def _latest_cte(filters: Filters, indicator_ids: tuple[str, ...]) -> tuple[str, list]:
+def _latest_cte(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...]) -> tuple[str, list]:
     """CTE `latest`: each institution's latest actual figure per indicator in the period
     (latest end, then latest start, then the exact one; a remaining tie goes to the row
     loaded last, so the choice is stable for a given warehouse file).
+
+    When the period filter spans every year, that is the ETL's table latest_actual, built
+    by the same rule. A narrower period computes it here:
 
     The choice is packed into one BIGINT per row (period key × 2³² + rowid) whose max per
     group names the winning row: at national scale this is about twice as fast as
     arg_max over a struct and five times a row_number() window. The warehouse is written
     once and never updated, so rowids are stable; 2³² rows is far beyond any warehouse.
     """
+    span = options(ref)
+    if (filters.period_from or span.first_year) <= span.first_year and (filters.period_to or span.last_year) >= span.last_year:
+        return (
+            "latest AS (SELECT * FROM latest_actual WHERE list_contains(?, indicator_id))",
+            [list(indicator_ids)],
+        )
     where_p, params = _period_clause(filters, "o")
     return (
         f"""latest_row AS (
@@ -335,7 +338,7 @@ def distribution(
     - values above p99 share one last bin (overflow), lo = p99, hi = max.
     """
     where_f, params_f = _field_clause(filters)
-    latest, params_l = _latest_cte(filters, indicator_ids)
+    latest, params_l = _latest_cte(ref, filters, indicator_ids)
     where_p, params_p = _period_clause(filters, "o")
     targets_wanted = "TRUE" if "target" in filters.kinds else "FALSE"
     actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
@@ -444,7 +447,7 @@ def ranked(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...], 
     ranked), institution columns, value, qualifier, period, period_end, period_type, source.
     """
     where_f, params_f = _field_clause(filters)
-    latest, params_l = _latest_cte(filters, indicator_ids)
+    latest, params_l = _latest_cte(ref, filters, indicator_ids)
     actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
     return query(
         ref,
@@ -517,7 +520,7 @@ def peer_positions(
     if peer not in PEER_GROUPS:
         raise ValueError(f"unknown peer group {peer!r}")
     where_f, params_f = _field_clause(filters)
-    latest, params_l = _latest_cte(filters, indicator_ids)
+    latest, params_l = _latest_cte(ref, filters, indicator_ids)
     actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
     custom_params = [list(custom)] if peer == "custom" else []
     return query(
@@ -844,31 +847,22 @@ def completeness_counts(ref: WarehouseRef, filters: Filters, theme: str) -> pd.D
 
 
 def _counted_awards_cte(filters: Filters, field_only: bool) -> tuple[str, list]:
-    """CTE `counted`: award rows to count, with the rule of transforms.counted_awards (a
-    report's total replaces its itemised rows of the same source, period, level and
-    recipient), in SQL so 700k rows never reach pandas."""
+    """CTEs `scope` and `counted`: the awards to count in scope, from the ETL's table
+    award_counted (a report's total replaces its itemised rows of the same source, period,
+    level and recipient; rows summed, award_rows saying how many each sum stands for),
+    with the tier of transforms.TIER_OF_GRADE."""
     where_i, params = _field_clause(filters) if field_only else _institution_clause(filters)
     where_p, params_p = _period_clause(filters, "a")
     results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
-    tier = """CASE f.grade WHEN 'gold' THEN 'tier1' WHEN 'first' THEN 'tier1'
+    tier = """CASE a.grade WHEN 'gold' THEN 'tier1' WHEN 'first' THEN 'tier1'
                            WHEN 'silver' THEN 'tier2' WHEN 'second' THEN 'tier2'
                            WHEN 'bronze' THEN 'tier3' WHEN 'third' THEN 'tier3'
-                           ELSE f.grade END"""
-    # An anti join on the total's key (a source belongs to one institution, so the source
-    # id stands for both), then the totals themselves: four times faster than NOT EXISTS.
+                           ELSE a.grade END"""
     return (
         f"""scope AS (SELECT institution_id, type, province FROM institutions i WHERE {where_i}),
-        filtered AS (
-            SELECT a.* FROM awards a
-            WHERE a.institution_id IN (SELECT institution_id FROM scope) AND {where_p} AND {results_wanted}
-        ),
-        totals AS (SELECT DISTINCT source_id, period, level, recipient FROM filtered WHERE is_total),
         counted AS (
-            SELECT f.*, {tier} AS tier FROM filtered f
-            ANTI JOIN totals t ON t.source_id = f.source_id AND t.period = f.period AND t.level = f.level
-                               AND t.recipient = f.recipient
-            UNION ALL
-            SELECT f.*, {tier} AS tier FROM filtered f WHERE f.is_total
+            SELECT a.*, {tier} AS tier FROM award_counted a
+            WHERE a.institution_id IN (SELECT institution_id FROM scope) AND {where_p} AND {results_wanted}
         )""",
         params + params_p,
     )
@@ -921,7 +915,7 @@ def award_scores(
         SELECT c.institution_id, i.name_zh, i.name_en, i.type, i.province,
                sum(c.count * coalesce(list_extract(?::DOUBLE[], list_position(?, c.level)), 0)
                            * coalesce(list_extract(?::DOUBLE[], list_position(?, c.tier)), 0)) AS score,
-               count(*) AS award_rows
+               sum(c.award_rows)::BIGINT AS award_rows
         FROM counted c JOIN institutions i USING (institution_id)
         GROUP BY ALL
         ORDER BY c.institution_id

@@ -66,6 +66,50 @@ def schema_ddl() -> str:
     )
 
 
+# Tables derived from the loaded ones, so the dashboard need not recompute them on every
+# cold view at national scale. Their rules are part of the schema the app relies on.
+DERIVED_TABLES = {
+    # Each institution's latest actual figure per indicator over all periods: the latest
+    # end, then the latest start, then an exact figure over an approximate one, then the
+    # row loaded last. (The dashboard applies the same rule itself when a period filter
+    # narrows the years.)
+    "latest_actual": f"""
+        CREATE TABLE {_TARGET}.latest_actual AS
+        WITH chosen AS (
+            -- The order packed into one number whose max names the row: a grouped max is
+            -- several times cheaper than a window (rowid < 2^32 in any warehouse).
+            SELECT max(((coalesce(period_end, period) * 10000 + period) * 10 + (qualifier = 'exact')::INTEGER)::BIGINT
+                       * 4294967296 + rowid) % 4294967296 AS row_id
+            FROM {_TARGET}.observations WHERE kind = 'actual'
+            GROUP BY institution_id, indicator_id
+        )
+        SELECT o.institution_id, o.indicator_id, o.value, o.qualifier, o.period, o.period_end, o.period_type, o.source_id
+        FROM {_TARGET}.observations o JOIN chosen c ON o.rowid = c.row_id
+        ORDER BY o.indicator_id, o.institution_id  -- queries pick indicators: row groups by indicator
+    """,
+    # The awards to count, summed: a report's total (is_total) replaces its itemised rows
+    # of the same source, period, level and recipient, so nothing is counted twice.
+    # award_rows: how many award rows each sum stands for.
+    "award_counted": f"""
+        CREATE TABLE {_TARGET}.award_counted AS
+        WITH totals AS (SELECT DISTINCT source_id, period, level, recipient FROM {_TARGET}.awards WHERE is_total),
+        kept AS (
+            SELECT a.institution_id, a.period, a.period_end, a.level, a.grade, a.recipient, a.unit, a.count
+            FROM {_TARGET}.awards a
+            ANTI JOIN totals t ON t.source_id = a.source_id AND t.period = a.period AND t.level = a.level
+                               AND t.recipient = a.recipient
+            UNION ALL
+            SELECT institution_id, period, period_end, level, grade, recipient, unit, count
+            FROM {_TARGET}.awards WHERE is_total
+        )
+        SELECT institution_id, period, period_end, level, grade, recipient, unit,
+               sum(count)::BIGINT AS count, count(*)::BIGINT AS award_rows
+        FROM kept GROUP BY ALL
+        ORDER BY institution_id, period
+    """,
+}
+
+
 def key_violations(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     """What the undeclared keys would refuse, in the tables under `schema`: repeated
     keys and references to rows that do not exist. Empty when the tables are sound."""
@@ -152,10 +196,18 @@ def write_database(dataset: Dataset, path: Path, *, on_table_loaded=None) -> Non
         violations = key_violations(con, _TARGET)
         if violations:
             raise RuntimeError("refusing to publish a database whose keys do not hold: " + "; ".join(violations))
+        for statement in DERIVED_TABLES.values():
+            con.execute(statement)
+        (first_year, last_year), = con.execute(
+            f"SELECT min(period), max(coalesce(period_end, period)) FROM ("
+            f"SELECT period, period_end FROM {_TARGET}.observations UNION ALL SELECT period, period_end FROM {_TARGET}.awards)"
+        ).fetchall()
         info = {
             "schema_version": SCHEMA_VERSION,
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "content_sha256": content_digest(con, _TARGET),
+            "first_year": "" if first_year is None else str(first_year),
+            "last_year": "" if last_year is None else str(last_year),
         }
         con.executemany(f"INSERT INTO {_TARGET}.build_info VALUES (?, ?)", list(info.items()))
         con.execute(f"CHECKPOINT {_TARGET}")

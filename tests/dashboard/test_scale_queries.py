@@ -272,3 +272,22 @@ def test_award_totals_replace_their_items_in_sql_as_in_pandas(ref):
     ).set_index("institution_id")
     assert np.allclose(scores.loc[expected.index, "score"], expected["score"])
     assert (scores.loc[expected.index, "award_rows"] == expected["award_rows"]).all()
+
+
+def test_a_narrower_period_picks_the_latest_figure_within_it(sref):
+    """The full span reads the ETL's latest_actual; a narrower one computes the same rule
+    in the query. Both must agree with pandas."""
+    span = queries.options(sref)
+    narrow = Filters(period_from=span.first_year, period_to=span.last_year - 1)
+    obs = queries.observations(sref, narrow)
+    actual = obs[obs["kind"] == "actual"].copy()
+    actual["end"] = actual["period_end"].fillna(actual["period"])
+    actual["is_exact"] = actual["qualifier"].eq("exact")
+    expected = actual.sort_values(["end", "period", "is_exact", "source_id"]).groupby(["institution_id", "indicator_id"]).tail(1)
+    stats, _ = transforms.split_distribution(queries.distribution(sref, narrow, IDS))
+    for indicator_id in IDS:
+        values = counted(expected, indicator_id)["value"]
+        row = stats.set_index("indicator_id").loc[indicator_id]
+        assert row["n"] == len(values)
+        assert row["median"] == pytest.approx(values.median())
+        assert row["last_period"] <= span.last_year - 1

@@ -200,3 +200,27 @@ def test_ddl_vocabularies_match_the_spec():
             if column.vocab:
                 for value in column.vocab:
                     assert f"'{value}'" in ddl
+
+
+def test_derived_tables_follow_their_rules(built):
+    con = duckdb.connect(str(built), read_only=True)
+    # One latest actual figure per institution and indicator that has an actual figure.
+    (pairs,), = con.execute("SELECT count(DISTINCT (institution_id, indicator_id)) FROM observations WHERE kind = 'actual'").fetchall()
+    (rows,), = con.execute("SELECT count(*) FROM latest_actual").fetchall()
+    assert rows == pairs
+    (later,), = con.execute("""
+        SELECT count(*) FROM latest_actual l JOIN observations o USING (institution_id, indicator_id)
+        WHERE o.kind = 'actual' AND coalesce(o.period_end, o.period) > coalesce(l.period_end, l.period)
+    """).fetchall()
+    assert later == 0
+    # A report's total replaces its itemised rows: what is counted sums to totals plus the rest.
+    (counted,), = con.execute("SELECT sum(award_rows) FROM award_counted").fetchall()
+    (expected,), = con.execute("""
+        SELECT count(*) FROM awards a WHERE a.is_total OR NOT EXISTS (
+            SELECT 1 FROM awards t WHERE t.is_total AND t.source_id = a.source_id AND t.period = a.period
+              AND t.level = a.level AND t.recipient = a.recipient)
+    """).fetchall()
+    assert counted == expected < con.execute("SELECT count(*) FROM awards").fetchall()[0][0]
+    info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
+    assert (info["first_year"], info["last_year"]) == ("2019", "2022")
+    con.close()
