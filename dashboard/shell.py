@@ -17,6 +17,7 @@ from . import queries
 from .charts import chart_config, for_projection, institution_colours, story
 from .db import WarehouseRef, WarehouseUnavailable, current_ref
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, t, v
+from .safe_text import for_markdown
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 KIND_CHOICES = ("both", "actual", "target")
@@ -194,9 +195,9 @@ def present(deck: list, page_title: str, lang: str) -> None:
     title = fig.layout.title.text or page_title
     st.plotly_chart(for_projection(fig), theme=None, key=f"present_{chart_key}", config=chart_config(title))
     if takeaway:
-        st.subheader(takeaway, anchor=False)
+        st.subheader(for_markdown(takeaway), anchor=False)  # names from the data: text, not Markdown
     if sources:
-        st.caption(sources)
+        st.caption(for_markdown(sources))
     back, forward, _, leave = st.columns([1, 1, 4, 1])
     back.button(t("present_previous", lang), on_click=_move, args=(key, -1, len(deck)), disabled=index == 0,
                 icon=":material/arrow_back:", key="present_back", width="stretch")

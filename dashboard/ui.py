@@ -7,6 +7,7 @@ import streamlit as st
 
 from . import charts, queries, shell, transforms
 from .i18n import t, v
+from .safe_text import for_markdown
 from .shell import Context
 
 
@@ -40,7 +41,8 @@ def indicator_charts(ctx: Context, described: pd.DataFrame, indicator_ids, key: 
     silent = [i for i in indicator_ids if i in table.index and i not in reported]
     if silent:
         names = table.loc[silent, "name_en" if ctx.lang == "en" else "name_zh"]
-        st.caption(t("none_reported", ctx.lang, names=("、" if ctx.lang == "zh" else "; ").join(names)))
+        joined = ("、" if ctx.lang == "zh" else "; ").join(names)
+        st.caption(t("none_reported", ctx.lang, names=for_markdown(joined)))
     for start in range(0, len(known), per_row):
         columns = st.columns(per_row)
         for column, indicator_id in zip(columns, known[start:start + per_row]):
