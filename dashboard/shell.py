@@ -182,8 +182,8 @@ def present(deck: list, page_title: str, lang: str) -> None:
     st.html(PRESENTATION_CSS)
     key = _slide_key(page_title)
     if key not in st.session_state:
-        wanted = st.query_params.get("slide", "1")
-        st.session_state[key] = int(wanted) - 1 if wanted.isdigit() else 0
+        wanted = flt.parse_position(st.query_params.get("slide"))
+        st.session_state[key] = wanted - 1 if wanted else 0
     index = max(0, min(len(deck) - 1, st.session_state[key]))
     st.session_state[key] = index
     st.query_params["slide"] = str(index + 1)
