@@ -254,11 +254,18 @@ def upload_reference(ref: WarehouseRef) -> dict[str, pd.DataFrame]:
     }
 
 
+# Built once from the fixed names above: `table` only ever picks one of these, so no
+# caller's string becomes part of the SQL.
+_KEY_SELECTS = {
+    table: f"SELECT {', '.join(f'CAST({column} AS VARCHAR) AS {column}' for column in columns)} FROM {table}"
+    for table, columns in _KEYS.items()
+}
+
+
 def existing_keys(ref: WarehouseRef, table: str, institution_ids: tuple[str, ...]) -> pd.DataFrame:
     """Primary keys already loaded in `table` (for observations and awards: only those of
-    the given institutions), as text."""
-    columns = _KEYS[table]
-    select = ", ".join(f"CAST({column} AS VARCHAR) AS {column}" for column in columns)
+    the given institutions), as text. Any other table name is a KeyError."""
+    select = _KEY_SELECTS[table]
     if table in ("observations", "awards"):
-        return query(ref, f"SELECT {select} FROM {table} WHERE list_contains(?, institution_id)", [list(institution_ids)])
-    return query(ref, f"SELECT {select} FROM {table}")
+        return query(ref, f"{select} WHERE list_contains(?, institution_id)", [list(institution_ids)])
+    return query(ref, select)
