@@ -12,8 +12,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from . import access, queries
 from . import filters as flt
-from . import queries
 from .charts import chart_config, for_projection, institution_colours, story
 from .db import WarehouseRef, WarehouseUnavailable, current_ref
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, t, v
@@ -98,7 +98,8 @@ def context() -> Context:
 
 
 def main() -> None:
-    """The app: page config, language, warehouse check, navigation, filters, the page.
+    """The app: page config, access gate, language, warehouse check, navigation, filters,
+    the page.
 
     Runs under the entrypoint's script hash whoever calls it (app.py, or a page script
     Streamlit ran directly), so the sidebar widgets keep one identity across reruns.
@@ -111,6 +112,12 @@ def main() -> None:
             page_title="VocDash 职业院校对比看板", page_icon=":material/insights:", layout="wide",
             initial_sidebar_state="collapsed" if presenting else "auto",
         )
+        wanted_lang = st.session_state.get("lang") or flt.parse_language(st.query_params)
+        if not access.gate(wanted_lang):
+            # Signed out: the sign-in form only. The pages are declared (so a deep link
+            # survives signing in) but hidden and never run; nothing has read the warehouse.
+            st.navigation(pages(wanted_lang), position="hidden")
+            return
         lang = language()
         try:
             ref = current_ref()
