@@ -1,8 +1,6 @@
 """Downloads: bytes that Excel and WPS open with the Chinese intact."""
 from __future__ import annotations
 
-import csv
-
 import pandas as pd
 
 # A text cell starting with one of these is read as a formula by Excel / WPS / LibreOffice
@@ -35,11 +33,5 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV with a UTF-8 byte-order mark, so Excel and WPS pick the right encoding; CRLF
-    line ends; text cells that could start a formula are neutralised.
-
-    Every text cell is quoted (numbers are not): a spreadsheet that splits on ';' or a tab
-    (another locale's list separator, an import wizard) never cuts a quoted cell, so no
-    half of "a;=1+1" can start a formula."""
-    return neutralise_frame(frame).to_csv(
-        index=False, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC,
-    ).encode("utf-8-sig")
+    line ends; text cells that could start a formula are neutralised."""
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Server, _need_browser, browser, page, server  # noqa: F401  (browser tests here use them)
 from tests.conftest import CURATED, append_row
 
 # Spreadsheet formulas: Excel and WPS would run these if a cell began with them.
@@ -97,12 +96,3 @@ def hostile_ref(hostile_db):
     from dashboard import db
 
     return db.current_ref(hostile_db)
-
-
-@pytest.fixture(scope="session")
-def hostile_server(hostile_db):
-    """`streamlit run app.py` serving the hostile warehouse."""
-    _need_browser()
-    running = Server(hostile_db)
-    yield running
-    running.stop()

@@ -9,7 +9,6 @@ import logging
 import zipfile
 
 import openpyxl
-import pandas as pd
 import pytest
 from pptx import Presentation
 
@@ -64,18 +63,6 @@ def test_csv_export_writes_formula_text_as_text(data, lang):
     assert "'" + FORMULA_EVIDENCE in cells
     title = FORMULA_TITLE if lang == "zh" else FORMULA_TITLE_EN
     assert any(cell.startswith("'" + title[:5]) for cell in cells)
-
-
-def test_csv_quotes_every_text_cell(data):
-    """A spreadsheet told to split on ';' or a tab (a European list separator, an import
-    wizard) must not cut a cell in two and start the second half with '='. Quoted cells
-    are never split; numbers stay unquoted numbers."""
-    frame = pd.DataFrame({"text": ["a;=1+1", "b\t=2+2", "c|=3"], "number": [1.5, -2.0, 3.0]})
-    raw = exports.csv_bytes(frame).decode("utf-8-sig")
-    lines = raw.split("\r\n")
-    assert lines[1] == '"a;=1+1",1.5'
-    assert lines[2] == '"b\t=2+2",-2.0'
-    assert lines[0] == '"text","number"'
 
 
 def _workbook(data, lang):

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import charts, queries, safe_text, transforms
 from dashboard.filters import Filters
-from tests.security.conftest import XSS_ALT_NAME, XSS_EVIDENCE, XSS_NAME, XSS_NAME_EN, XSS_TITLE
+from tests.security.conftest import XSS_NAME, XSS_NAME_EN, XSS_TITLE
 
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 
