@@ -157,3 +157,49 @@ def test_a_file_over_the_server_cap_never_arrives(server, page, tmp_path):
     settle(page)
     assert f"文件超过 {MAX_MB} MB" not in main_text(page)  # the page never saw it
     screenshot(page, "validate-over-server-cap")
+
+
+# --- the access gate, served -----------------------------------------------------------------
+
+GATE_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def gated_server(tmp_path_factory, curated_db):
+    """The app with a shared password in a secrets file outside the repo."""
+    from dashboard.access import hash_password
+
+    _need_browser()
+    secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    secrets.write_text(f'[vocdash]\npassword_pbkdf2 = "{hash_password(GATE_PASSWORD, iterations=1_000)}"\n', encoding="utf-8")
+    running = Server(curated_db, env={"STREAMLIT_SECRETS_FILES": str(secrets)})
+    yield running
+    running.stop()
+
+
+def test_the_password_gate_shows_nothing_until_signed_in(gated_server, page):
+    open_page(page, gated_server.url, "data", "inst=dalian_vtc")
+
+    def only_the_form():
+        assert page.locator("[data-testid='stSidebar']").count() == 0  # no filters, no page list
+        assert page.locator("[data-testid='stDataFrame'], [data-testid='stPlotlyChart']").count() == 0
+        body = page.locator("body").inner_text()
+        assert "请登录" in body and "大连" not in body and "数据构建于" not in body
+
+    only_the_form()
+    screenshot(page, "gate-signed-out")
+    field = page.get_by_label("访问密码")
+    field.fill("wrong guess")
+    page.get_by_role("button", name="进入").click()
+    expect(page.locator("[data-testid='stAlert']")).to_contain_text("密码不正确", timeout=30_000)
+    settle(page)
+    only_the_form()
+    field.fill(GATE_PASSWORD)
+    page.get_by_role("button", name="进入").click()
+    expect(page.locator("h1").first).to_have_text("数据", timeout=30_000)  # the page the link named
+    settle(page)
+    assert page.locator("[data-testid='stSidebar']").count() == 1
+    assert page.locator("[data-testid='stDataFrame']").count() >= 1
+    assert "/data" in page.url
+    assert_clean(page)
+    screenshot(page, "gate-signed-in")
