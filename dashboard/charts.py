@@ -5,10 +5,13 @@ Conventions every builder keeps:
   ≥ at least); a target is drawn hatched and named as a target;
 - a missing figure is never drawn as zero: the chart leaves a gap and says "未报告";
 - hovering a bar shows the value, unit, period, qualifier and source title;
-- titles state the unit and the period; fonts can draw Chinese.
+- titles state the unit and the period; fonts can draw Chinese;
+- text from the data goes in through safe_text.for_plotly, so Plotly shows it as typed
+  instead of reading it as its HTML subset (layout.meta, read by Streamlit, stays raw).
 """
 from __future__ import annotations
 
+import html
 import re
 
 import numpy as np
@@ -16,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import format_value, period_label, t, v
+from .safe_text import for_plotly, for_plotly_all
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 # Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau for more).
@@ -48,7 +52,7 @@ def institution_colours(institution_ids) -> dict[str, str]:
 
 def chart_config(title: str) -> dict:
     """Plotly config: PNG export at 3× with a file name made from the chart title."""
-    plain = re.sub(r"<[^>]+>", " ", title)
+    plain = html.unescape(re.sub(r"<[^>]+>", " ", title))
     stem = re.sub(r'[\\/:*?"<>|\s（）()，,、]+', "_", plain).strip("_") or "chart"
     return {
         "displaylogo": False,
@@ -59,7 +63,7 @@ def chart_config(title: str) -> dict:
 
 def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        title={"text": for_plotly(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
         font={"family": FONT_FAMILY, "size": 13},
         template="plotly_white",
         height=height,
@@ -182,7 +186,7 @@ def indicator_bars(
     categories, actual, target, missing = [], [], [], []
     for _, institution in scope.iterrows():
         mine = rows[rows["institution_id"] == institution["institution_id"]].sort_values(["period", "kind"])
-        label = institution[name_col]
+        label = for_plotly(institution[name_col])
         if mine.empty:
             categories.append(label)
             missing.append(label)
@@ -191,9 +195,9 @@ def indicator_bars(
         for _, figure in mine.iterrows():
             category = label
             if many:
-                category = f"{label} · {figure['period_text']}"
+                category = f"{label} · {for_plotly(figure['period_text'])}"
                 if figure["kind"] == "target":
-                    category += f" · {figure['kind_text']}"
+                    category += f" · {for_plotly(figure['kind_text'])}"
             categories.append(category)
             (target if figure["kind"] == "target" else actual).append((category, figure))
 
@@ -204,14 +208,14 @@ def indicator_bars(
         cats = [category for category, _ in series]
         figures = pd.DataFrame([figure for _, figure in series])
         colour = [colours.get(iid, PALETTE[0]) for iid in figures["institution_id"]]
-        text = figures["value_text"].tolist()
+        text = for_plotly_all(figures["value_text"])
         if is_target:
             text = [f"{t('legend_target', lang)} {value}" for value in text]
         fig.add_bar(
             x=figures["value"], y=cats, orientation="h",
             name=t("legend_target" if is_target else "legend_actual", lang),
             text=text, textposition="outside", cliponaxis=False, constraintext="none",
-            customdata=figures[_HOVER_COLUMNS].to_numpy(),
+            customdata=figures[_HOVER_COLUMNS].map(for_plotly).to_numpy(),
             hovertemplate=_hover(lang),
             marker={
                 "color": "white" if is_target else colour,
@@ -240,7 +244,7 @@ def indicator_bars(
 def count_bars(counts: pd.DataFrame, label_column: str, title: str, lang: str, colour: str = PALETTE[0]) -> go.Figure:
     """Simple counts (institutions by type or province)."""
     fig = go.Figure(go.Bar(
-        x=counts["count"], y=counts[label_column], orientation="h", marker_color=colour,
+        x=counts["count"], y=for_plotly_all(counts[label_column]), orientation="h", marker_color=colour,
         text=counts["count"], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x}<extra></extra>",
     ))
@@ -255,7 +259,7 @@ def count_bars(counts: pd.DataFrame, label_column: str, title: str, lang: str, c
 def figures_per_theme(counts: pd.DataFrame, scope: pd.DataFrame, lang: str) -> go.Figure:
     """Stacked figures per theme for each institution; an institution with none says so."""
     name_col = "name_en" if lang == "en" else "name_zh"
-    names = scope.set_index("institution_id")[name_col]
+    names = scope.set_index("institution_id")[name_col].map(for_plotly)
     order = list(names)
     fig = go.Figure()
     for theme, colour in THEME_COLOURS.items():
@@ -295,7 +299,7 @@ def completeness_heatmap(grid: pd.DataFrame, indicators: pd.DataFrame, scope: pd
     for index, status in enumerate(STATUS_ORDER):
         scale += [[index / n, STATUS_COLOURS[status]], [(index + 1) / n, STATUS_COLOURS[status]]]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[inst_names[i] for i in wide.columns], y=[ind_names.get(i, i) for i in wide.index],
+        z=z, x=[for_plotly(inst_names[i]) for i in wide.columns], y=[for_plotly(ind_names.get(i, i)) for i in wide.index],
         zmin=-0.5, zmax=n - 0.5, colorscale=scale, customdata=labels, xgap=2, ygap=2,
         hovertemplate="%{x}<br>%{y}<br><b>%{customdata}</b><extra></extra>",
         colorbar={
@@ -313,6 +317,7 @@ def award_stack(counted: pd.DataFrame, scope: pd.DataFrame, by: str, lang: str, 
     recipient. An institution without award rows is labelled, not drawn as zero."""
     name_col = "name_en" if lang == "en" else "name_zh"
     names = scope.set_index("institution_id")[name_col]
+    shown = names.map(for_plotly)
     vocab, colours = {
         "level": ("level", LEVEL_COLOURS),
         "tier": ("tier", TIER_COLOURS),
@@ -326,19 +331,19 @@ def award_stack(counted: pd.DataFrame, scope: pd.DataFrame, by: str, lang: str, 
             continue
         label = v(vocab, key, lang)
         fig.add_bar(
-            x=part["count"], y=part["institution_id"].map(names), orientation="h", name=label,
+            x=part["count"], y=part["institution_id"].map(shown), orientation="h", name=label,
             marker_color=colour, text=part["count"], textposition="inside", insidetextanchor="middle",
             hovertemplate="%{y}<br>" + label + ": %{x}<extra></extra>",
         )
     reported = set(grouped["institution_id"]) if not grouped.empty else set()
-    empty = [names[iid] for iid in scope["institution_id"] if iid not in reported]
+    empty = [shown[iid] for iid in scope["institution_id"] if iid not in reported]
     if empty:
         fig.add_scatter(
             x=[0] * len(empty), y=empty, mode="text", name=t("not_reported", lang),
             text=[t("not_reported", lang)] * len(empty), textposition="middle right",
             textfont={"color": MISSING_COLOUR}, hoverinfo="skip", showlegend=False,
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(names), autorange="reversed", automargin=True, fixedrange=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(shown), autorange="reversed", automargin=True, fixedrange=True)
     fig.update_xaxes(rangemode="tozero", fixedrange=True)
     fig = _layout(fig, title, height=150 + 40 * len(names), barmode="stack")
     if not grouped.empty:
@@ -369,7 +374,7 @@ def score_bars(scores: pd.DataFrame, scope: pd.DataFrame, lang: str, colours: di
     has = merged[merged["score"].notna()]
     fig = go.Figure()
     fig.add_bar(
-        x=has["score"], y=has[name_col], orientation="h",
+        x=has["score"], y=for_plotly_all(has[name_col]), orientation="h",
         marker_color=[colours.get(i, PALETTE[0]) for i in has["institution_id"]],
         text=[f"{s:,.1f}" for s in has["score"]], textposition="outside", cliponaxis=False,
         name=t("score", lang), hovertemplate="%{y}<br>" + t("score", lang) + ": %{x:,.1f}<extra></extra>",
@@ -377,13 +382,13 @@ def score_bars(scores: pd.DataFrame, scope: pd.DataFrame, lang: str, colours: di
     gaps = merged[merged["score"].isna()]
     if not gaps.empty:
         fig.add_scatter(
-            x=[0] * len(gaps), y=gaps[name_col], mode="text", name=t("not_reported", lang),
+            x=[0] * len(gaps), y=for_plotly_all(gaps[name_col]), mode="text", name=t("not_reported", lang),
             text=[t("not_reported", lang)] * len(gaps), textposition="middle right",
             textfont={"color": MISSING_COLOUR}, hoverinfo="skip", showlegend=False,
         )
     top = float(has["score"].max()) if not has.empty else 1.0
     fig.update_xaxes(range=[0, top * 1.2 or 1], fixedrange=True, title=t("score", lang))
-    fig.update_yaxes(categoryorder="array", categoryarray=list(merged[name_col]), autorange="reversed", automargin=True, fixedrange=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=for_plotly_all(merged[name_col]), autorange="reversed", automargin=True, fixedrange=True)
     _layout(fig, title, height=100 + 36 * len(merged), showlegend=False)
     if has.empty:
         return with_story(fig, t("not_reported_long", lang))
@@ -399,15 +404,15 @@ def normalised_bars(norm: pd.DataFrame, chosen: pd.DataFrame, lang: str, colours
     """Grouped bars: comparable indicators on the x axis, one bar per chosen institution,
     scaled so the best is 1. A missing figure leaves a gap."""
     name_col = "name_en" if lang == "en" else "name_zh"
-    indicator_order = list(dict.fromkeys(norm["indicator"])) if not norm.empty else []
+    indicator_order = for_plotly_all(dict.fromkeys(norm["indicator"])) if not norm.empty else []
     fig = go.Figure()
     for _, institution in chosen.iterrows():
         mine = norm[norm["institution_id"] == institution["institution_id"]]
         fig.add_bar(
-            x=mine["indicator"], y=mine["scaled"], name=institution[name_col],
+            x=for_plotly_all(mine["indicator"]), y=mine["scaled"], name=for_plotly(institution[name_col]),
             marker_color=colours.get(institution["institution_id"], PALETTE[0]),
-            text=mine["value_text"], textposition="outside", cliponaxis=False, constraintext="none",
-            customdata=mine[_HOVER_COLUMNS].to_numpy() if not mine.empty else None,
+            text=for_plotly_all(mine["value_text"]), textposition="outside", cliponaxis=False, constraintext="none",
+            customdata=mine[_HOVER_COLUMNS].map(for_plotly).to_numpy() if not mine.empty else None,
             hovertemplate=_hover(lang),
         )
     fig.update_xaxes(categoryorder="array", categoryarray=indicator_order, automargin=True, fixedrange=True, tickangle=-30)
@@ -529,14 +534,17 @@ def distribution_histogram(
         colour = colours.get(row["institution_id"], PALETTE[index % len(PALETTE)])
         x = position(float(row["value"]))
         fig.add_vline(x=x, line={"color": colour, "width": 2})
-        extra = f"<br>{row['peer_text']}" if "peer_text" in row and pd.notna(row.get("peer_text")) else ""
+        peer = row.get("peer_text") if "peer_text" in row else None
+        extra = "<br>%{customdata[7]}" if peer is not None and pd.notna(peer) else ""
         # The value by the marker; the name in the legend, where long names cannot collide.
+        # Text from the data goes in as data (customdata, names), never into the template.
         fig.add_scatter(
-            x=[x], y=[top * (1.06 + 0.08 * (index % 3))], mode="markers+text", name=f"{row['institution']} {row['value_text']}",
+            x=[x], y=[top * (1.06 + 0.08 * (index % 3))], mode="markers+text",
+            name=for_plotly(f"{row['institution']} {row['value_text']}"),
             marker={"symbol": "triangle-down", "size": 12, "color": colour},
-            text=[row["value_text"]], textposition="middle right",
+            text=[for_plotly(row["value_text"])], textposition="middle right",
             textfont={"color": colour, "size": 11}, cliponaxis=False,
-            customdata=[row[_HOVER_COLUMNS].tolist()],
+            customdata=[for_plotly_all([*row[_HOVER_COLUMNS].tolist(), peer if extra else ""])],
             hovertemplate=_hover(lang, with_kind=False).replace("<extra></extra>", extra + "<extra></extra>"),
         )
     if log_scale and not regular.empty:
@@ -621,6 +629,7 @@ def trend_lines(
         label = f"{t('median', lang)} · {group_names.get(group_key, group_key)}（{period_word[period_type]}）"
         if lang == "en":
             label = label.replace("（", " (").replace("）", ")")
+        label = for_plotly(label)  # a peer group can be named after a province from the data
         values = [format_value(float(x), indicator["unit"], "exact", lang) for x in part["value"]]
         periods = [period_label(p, e, period_type, lang) for p, e in zip(part["period"], part["period_end"])]
         fig.add_scatter(
@@ -628,7 +637,7 @@ def trend_lines(
             line={"color": MEDIAN_COLOUR, "dash": _PERIOD_DASH[period_type], "width": 1.5},
             marker={"symbol": _PERIOD_SYMBOLS[period_type], "size": 6, "color": MEDIAN_COLOUR},
             customdata=np.column_stack([values, periods, part["peers"].astype("Int64").astype(str)]),
-            hovertemplate="<b>" + label + "</b><br>%{customdata[0]} · %{customdata[1]}<br>"
+            hovertemplate="<b>%{fullData.name}</b><br>%{customdata[0]} · %{customdata[1]}<br>"
             + ("院校数" if lang == "zh" else "Institutions") + ": %{customdata[2]}<extra></extra>",
         )
     mine = rows[rows["series"] == "institution"]
@@ -639,11 +648,11 @@ def trend_lines(
         if lang == "en":
             label = label.replace("（", " (").replace("）", ")")
         fig.add_scatter(
-            x=part["period"], y=part["value"], mode="lines+markers+text", name=label,
+            x=part["period"], y=part["value"], mode="lines+markers+text", name=for_plotly(label),
             line={"color": colour, "width": 2.5}, marker={"symbol": _PERIOD_SYMBOLS[period_type], "size": 8, "color": colour},
-            text=[value if qualifier != "exact" else "" for value, qualifier in zip(part["value_text"], part["qualifier"])],
+            text=[for_plotly(value) if qualifier != "exact" else "" for value, qualifier in zip(part["value_text"], part["qualifier"])],
             textposition="top center", cliponaxis=False,
-            customdata=part[_HOVER_COLUMNS].to_numpy(), hovertemplate=_hover(lang, with_kind=False),
+            customdata=part[_HOVER_COLUMNS].map(for_plotly).to_numpy(), hovertemplate=_hover(lang, with_kind=False),
         )
     fig.update_xaxes(dtick=1, tickformat="d", title=t("period_start", lang), fixedrange=True)
     # Lines, not bars: the axis fits the values, so a rate moving between 92 and 96 shows.
@@ -665,7 +674,7 @@ def completeness_shares(counts: pd.DataFrame, indicators: pd.DataFrame, lang: st
         part = counts[counts["status"] == status].set_index("indicator_id").reindex(order)
         share = (part["institutions"].fillna(0) / part["scope_n"].fillna(1)).fillna(0) * 100
         fig.add_bar(
-            x=share, y=[names.get(i, i) for i in order], orientation="h", name=v("status", status, lang),
+            x=share, y=[for_plotly(names.get(i, i)) for i in order], orientation="h", name=v("status", status, lang),
             marker={"color": STATUS_COLOURS[status], "line": {"color": "#bbbbbb", "width": 0.5} if status == "missing" else None},
             text=[f"{s:.0f}%" if s >= 6 else "" for s in share], textposition="inside", insidetextanchor="middle",
             customdata=np.column_stack([part["institutions"].fillna(0).astype(int), part["scope_n"].fillna(0).astype(int)]),
@@ -691,13 +700,13 @@ def group_stack(frame: pd.DataFrame, group_labels: dict[str, str], key_column: s
         part = frame[frame[key_column] == key]
         if part.empty:
             continue
-        label = key_labels.get(key, key)
+        label = for_plotly(key_labels.get(key, key))
         fig.add_bar(
-            x=part[value_column], y=[group_labels.get(g, g) for g in part["group"]], orientation="h", name=label,
+            x=part[value_column], y=[for_plotly(group_labels.get(g, g)) for g in part["group"]], orientation="h", name=label,
             marker_color=colour,
-            hovertemplate="%{y}<br>" + label + ": %{x:,.1f}（" + axis_title + "）<extra></extra>",
+            hovertemplate="%{y}<br>%{fullData.name}: %{x:,.1f}（" + axis_title + "）<extra></extra>",
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=[group_labels.get(g, g) for g in order], autorange="reversed",
+    fig.update_yaxes(categoryorder="array", categoryarray=[for_plotly(group_labels.get(g, g)) for g in order], autorange="reversed",
                      automargin=True, fixedrange=True)
     fig.update_xaxes(rangemode="tozero", fixedrange=True)
     _layout(fig, f"{title}", height=170 + 40 * max(len(order), 1), barmode="stack")

@@ -5,6 +5,10 @@ file's stamp (modification time, inode, size), so a rebuilt warehouse is picked 
 next rerun. Every query runs on its own cursor: DuckDB 2.0 refuses one connection shared
 between Streamlit's session threads.
 
+Nothing here writes: the file is attached READ_ONLY (by a bound path), spilling to disk
+is off, file access outside the attached file is off, and the configuration is locked so
+no query can switch any of that back on (tests/security/test_read_only.py).
+
 The file is ATTACHed to a fresh in-memory instance rather than opened with
 duckdb.connect(path): connect() reuses any instance of that path still open in this
 process, which after a rebuild would be the old, replaced file.
@@ -60,8 +64,9 @@ def open_connection(ref: WarehouseRef) -> duckdb.DuckDBPyConnection:
     """A read-only view of the warehouse at ref, with file access outside it switched off."""
     con = duckdb.connect(":memory:")
     try:
-        escaped = ref.path.replace("'", "''")
-        con.execute(f"ATTACH '{escaped}' AS {ALIAS} (READ_ONLY)")
+        con.execute(f"ATTACH ? AS {ALIAS} (READ_ONLY)", [ref.path])  # the path bound, not spliced
+        # Never spill to disk: DuckDB's default spill folder is ./.tmp, inside the repo.
+        con.execute("SET temp_directory = ''")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         found = {

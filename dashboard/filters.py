@@ -6,12 +6,16 @@ evaluated or unpickled.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 KINDS = ("actual", "target")
+# ASCII digits only: str.isdigit() also accepts '²', which int() then refuses.
+_YEAR = re.compile(r"[0-9]{4}")
+_SMALL_NUMBER = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,15 @@ def _known(values: Sequence[str], allowed: Sequence[str]) -> tuple[str, ...]:
 
 
 def _year(values: list[str], options: Options) -> int | None:
-    if not values or not values[0].isdigit() or len(values[0]) != 4:
+    if not values or not _YEAR.fullmatch(values[0]):
         return None
     year = int(values[0])
     return year if options.first_year <= year <= options.last_year else None
+
+
+def parse_position(value: str | None) -> int | None:
+    """A 1-based position from the URL (?slide=3), or None unless it is 1 to 4 ASCII digits."""
+    return int(value) if value and _SMALL_NUMBER.fullmatch(value) else None
 
 
 def parse_language(params: Mapping) -> str:

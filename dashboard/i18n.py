@@ -25,6 +25,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "data_built": ("数据构建于", "Data built"),
     "no_match": ("当前筛选条件下没有院校。", "No institution matches the current filters."),
     "no_figures": ("当前筛选条件下没有数据。", "No figures match the current filters."),
+    # access control (off unless configured in .streamlit/secrets.toml)
+    "access_title": ("请登录", "Please sign in"),
+    "access_intro": ("本看板仅限授权人员访问。", "This dashboard is for authorised staff only."),
+    "access_password": ("访问密码", "Password"),
+    "access_submit": ("进入", "Enter"),
+    "access_wrong": ("密码不正确。", "Wrong password."),
+    "access_locked": ("尝试次数过多，请 {seconds} 秒后再试。", "Too many attempts; try again in {seconds} s."),
+    "access_login_oidc": ("使用单位账号登录", "Sign in with your organisation account"),
+    "access_signed_in": ("已登录：{who}", "Signed in: {who}"),
+    "access_logout": ("退出登录", "Sign out"),
+    "access_not_allowed": ("账号 {who} 无权访问本看板，请联系管理员。", "The account {who} may not use this dashboard; ask the administrator."),
+    "access_misconfigured": (
+        "访问控制配置有误（{detail}），已拒绝所有访问。请管理员检查 .streamlit/secrets.toml。",
+        "Access control is misconfigured ({detail}); every visit is refused. The administrator should check .streamlit/secrets.toml.",
+    ),
     # presentation mode
     "present_mode": ("演示模式", "Presentation mode"),
     "present_help": (

@@ -248,14 +248,21 @@ def upload_reference(ref: WarehouseRef) -> dict[str, pd.DataFrame]:
     }
 
 
+# Built once from the fixed names above: `table` only ever picks one of these, so no
+# caller's string becomes part of the SQL.
+_KEY_SELECTS = {
+    table: f"SELECT {', '.join(f'CAST({column} AS VARCHAR) AS {column}' for column in columns)} FROM {table}"
+    for table, columns in _KEYS.items()
+}
+
+
 def existing_keys(ref: WarehouseRef, table: str, institution_ids: tuple[str, ...]) -> pd.DataFrame:
     """Primary keys already loaded in `table` (for observations and awards: only those of
-    the given institutions), as text."""
-    columns = _KEYS[table]
-    select = ", ".join(f"CAST({column} AS VARCHAR) AS {column}" for column in columns)
+    the given institutions), as text. Any other table name is a KeyError."""
+    select = _KEY_SELECTS[table]
     if table in ("observations", "awards"):
-        return query(ref, f"SELECT {select} FROM {table} WHERE list_contains(?, institution_id)", [list(institution_ids)])
-    return query(ref, f"SELECT {select} FROM {table}")
+        return query(ref, f"{select} WHERE list_contains(?, institution_id)", [list(institution_ids)])
+    return query(ref, select)
 
 
 # --- national scale: aggregates pushed into SQL ----------------------------------------
@@ -278,7 +285,8 @@ def _field_clause(filters: Filters, alias: str = "i") -> tuple[str, list]:
     """The population a distribution is drawn over: the type and province filters, not the
     institutions filter (those are the institutions marked on it)."""
     field = Filters(types=filters.types, provinces=filters.provinces)
-    return _institution_clause(field, alias)
+    where, params = _institution_clause(field, alias)
+    return where, params
 
 
 def _latest_cte(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...]) -> tuple[str, list]:
@@ -851,7 +859,10 @@ def _counted_awards_cte(filters: Filters, field_only: bool) -> tuple[str, list]:
     award_counted (a report's total replaces its itemised rows of the same source, period,
     level and recipient; rows summed, award_rows saying how many each sum stands for),
     with the tier of transforms.TIER_OF_GRADE."""
-    where_i, params = _field_clause(filters) if field_only else _institution_clause(filters)
+    if field_only:
+        where_i, params = _field_clause(filters)
+    else:
+        where_i, params = _institution_clause(filters)
     where_p, params_p = _period_clause(filters, "a")
     results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
     tier = """CASE a.grade WHEN 'gold' THEN 'tier1' WHEN 'first' THEN 'tier1'

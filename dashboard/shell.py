@@ -12,11 +12,12 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from . import access, queries
 from . import filters as flt
-from . import queries
 from .charts import chart_config, for_projection, institution_colours, story
 from .db import WarehouseRef, WarehouseUnavailable, current_ref
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, t, v
+from .safe_text import for_markdown
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 KIND_CHOICES = ("both", "actual", "target")
@@ -100,7 +101,8 @@ def context() -> Context:
 
 
 def main() -> None:
-    """The app: page config, language, warehouse check, navigation, filters, the page.
+    """The app: page config, access gate, language, warehouse check, navigation, filters,
+    the page.
 
     Runs under the entrypoint's script hash whoever calls it (app.py, or a page script
     Streamlit ran directly), so the sidebar widgets keep one identity across reruns.
@@ -113,6 +115,12 @@ def main() -> None:
             page_title="VocDash 职业院校对比看板", page_icon=":material/insights:", layout="wide",
             initial_sidebar_state="collapsed" if presenting else "auto",
         )
+        wanted_lang = st.session_state.get("lang") or flt.parse_language(st.query_params)
+        if not access.gate(wanted_lang):
+            # Signed out: the sign-in form only. The pages are declared (so a deep link
+            # survives signing in) but hidden and never run; nothing has read the warehouse.
+            st.navigation(pages(wanted_lang), position="hidden")
+            return
         lang = language()
         try:
             ref = current_ref()
@@ -184,8 +192,8 @@ def present(deck: list, page_title: str, lang: str) -> None:
     st.html(PRESENTATION_CSS)
     key = _slide_key(page_title)
     if key not in st.session_state:
-        wanted = st.query_params.get("slide", "1")
-        st.session_state[key] = int(wanted) - 1 if wanted.isdigit() else 0
+        wanted = flt.parse_position(st.query_params.get("slide"))
+        st.session_state[key] = wanted - 1 if wanted else 0
     index = max(0, min(len(deck) - 1, st.session_state[key]))
     st.session_state[key] = index
     st.query_params["slide"] = str(index + 1)
@@ -197,9 +205,9 @@ def present(deck: list, page_title: str, lang: str) -> None:
     title = fig.layout.title.text or page_title
     st.plotly_chart(for_projection(fig), theme=None, key=f"present_{chart_key}", config=chart_config(title))
     if takeaway:
-        st.subheader(takeaway, anchor=False)
+        st.subheader(for_markdown(takeaway), anchor=False)  # names from the data: text, not Markdown
     if sources:
-        st.caption(sources)
+        st.caption(for_markdown(sources))
     back, forward, _, leave = st.columns([1, 1, 4, 1])
     back.button(t("present_previous", lang), on_click=_move, args=(key, -1, len(deck)), disabled=index == 0,
                 icon=":material/arrow_back:", key="present_back", width="stretch")
@@ -234,7 +242,7 @@ def warehouse_unavailable(error: WarehouseUnavailable, lang: str) -> None:
     st.error(t("wh_missing_title" if error.kind == "missing" else "wh_broken_title", lang), icon=":material/error:")
     st.write(t("wh_how_to_build", lang))
     st.code("make warehouse\n# or: python -m etl build --data-dir data/curated --db " + error.path, language="bash")
-    st.caption(f"{t('wh_path', lang)}: `{error.path}`" + (f" · {t('wh_detail', lang)}: {error.detail}" if error.detail else ""))
+    st.caption(f"{t('wh_path', lang)}: `{error.path}`" + (f" · {t('wh_detail', lang)}: {for_markdown(error.detail)}" if error.detail else ""))
 
 
 def _start_from_url(options: flt.Options) -> None:

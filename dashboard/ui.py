@@ -8,6 +8,7 @@ import streamlit as st
 from . import charts, queries, shell, transforms
 from .filters import Filters
 from .i18n import t, v
+from .safe_text import for_markdown
 from .shell import Context
 
 
@@ -41,7 +42,8 @@ def indicator_charts(ctx: Context, described: pd.DataFrame, indicator_ids, key: 
     silent = [i for i in indicator_ids if i in table.index and i not in reported]
     if silent:
         names = table.loc[silent, "name_en" if ctx.lang == "en" else "name_zh"]
-        st.caption(t("none_reported", ctx.lang, names=("、" if ctx.lang == "zh" else "; ").join(names)))
+        joined = ("、" if ctx.lang == "zh" else "; ").join(names)
+        st.caption(t("none_reported", ctx.lang, names=for_markdown(joined)))
     for start in range(0, len(known), per_row):
         columns = st.columns(per_row)
         for column, indicator_id in zip(columns, known[start:start + per_row]):
@@ -231,7 +233,7 @@ def distribution_section(
     silent = [i for i in indicator_ids if i in table.index and i not in counted]
     if silent:
         names = table.loc[silent, "name_en" if lang == "en" else "name_zh"]
-        st.caption(t("none_reported", lang, names=("、" if lang == "zh" else "; ").join(names)))
+        st.caption(t("none_reported", lang, names=for_markdown(("、" if lang == "zh" else "; ").join(names))))
     stats = stats.set_index("indicator_id")
     for indicator_id in known:
         indicator = table.loc[indicator_id].copy()
@@ -246,7 +248,7 @@ def distribution_section(
                 charts.distribution_title(indicator, row, lang),
             )
             chart(fig, f"{key}_{indicator_id}")
-            st.caption(fig.layout.meta["takeaway"])
+            st.caption(for_markdown(fig.layout.meta["takeaway"]))
         with list_column:
             direction = transforms.direction_of(indicator["higher_is_better"])
             mine_ranked = ranked[ranked["indicator_id"] == indicator_id]
@@ -424,7 +426,7 @@ def score_distribution(ctx: Context, scores: pd.DataFrame, marked, peer: str, cu
         fig = charts.distribution_histogram(bins, stats, indicator, marked_rows, lang, colours, title)
         chart(fig, "score")
         missing = len(field) - len(values)
-        st.caption(fig.layout.meta["takeaway"] + (" " + t("score_no_awards", lang, n=f"{missing:,}") if missing > 0 else ""))
+        st.caption(for_markdown(fig.layout.meta["takeaway"]) + (" " + t("score_no_awards", lang, n=f"{missing:,}") if missing > 0 else ""))
     with list_column:
         ordered = values.sort_values(["value", "name_zh"], ascending=[False, True])
         ordered = ordered.assign(rank=ordered["value"].rank(method="min", ascending=False).astype(int))

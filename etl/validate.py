@@ -409,10 +409,17 @@ def _id_relation(table: Table, relation: str) -> str:
     return f"(SELECT {key} FROM {relation} WHERE {key} <> '')"
 
 
-def _connection() -> duckdb.DuckDBPyConnection:
+def _connection(*, sandboxed: bool = False) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection for one validation. Sandboxed (an upload from the web
+    page): no files, no spilling to disk, settings locked. A build's connection keeps
+    file access, since the new warehouse is attached to it."""
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")
+    if sandboxed:
+        con.execute("SET temp_directory = ''")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     return con
 
 
@@ -476,7 +483,7 @@ def check_upload(table_name: str, frame, reference: dict, existing_keys=None):
     written anywhere.
     """
     table = TABLES_BY_NAME[table_name]
-    checker = _Checker(_connection())
+    checker = _Checker(_connection(sandboxed=True))
     try:
         relations = {}
         for name, other in reference.items():

@@ -4,6 +4,7 @@ import streamlit as st
 from dashboard import queries, transforms, ui
 from dashboard.filters import Filters
 from dashboard.i18n import t, v
+from dashboard.safe_text import for_markdown as md
 from dashboard.shell import context
 
 ctx = context()
@@ -25,16 +26,16 @@ institution_id = st.selectbox(
 st.query_params["id"] = institution_id
 me = ctx.scope.set_index("institution_id").loc[institution_id]
 
-st.header(me["name_en" if lang == "en" else "name_zh"])
+st.header(md(me["name_en" if lang == "en" else "name_zh"]))
 facts = [
     f"{t('type', lang)}：{v('type', me['type'], lang)}" if lang == "zh" else f"{t('type', lang)}: {v('type', me['type'], lang)}",
-    (f"{t('province', lang)}：{me['province']} · {t('city', lang)}：{me['city']}" if lang == "zh"
-     else f"{t('province', lang)}: {me['province_en']} · {t('city', lang)}: {me['city_en']}"),
+    (f"{t('province', lang)}：{md(me['province'])} · {t('city', lang)}：{md(me['city'])}" if lang == "zh"
+     else f"{t('province', lang)}: {md(me['province_en'])} · {t('city', lang)}: {md(me['city_en'])}"),
 ]
 alt = me["alt_name_en" if lang == "en" else "alt_name_zh"]
 if pd.notna(alt) and alt:
     second = f"（{v('type', me['secondary_type'], lang)}）" if pd.notna(me["secondary_type"]) else ""
-    facts.append(f"{t('also_known_as', lang)}：{alt}{second}" if lang == "zh" else f"{t('also_known_as', lang)}: {alt}{second}")
+    facts.append(f"{t('also_known_as', lang)}：{md(alt)}{second}" if lang == "zh" else f"{t('also_known_as', lang)}: {md(alt)}{second}")
 st.markdown("  \n".join(facts))
 
 only_me = Filters(

@@ -4,12 +4,9 @@ import streamlit as st
 from dashboard import exports, queries, ui
 from dashboard.i18n import t
 from dashboard.shell import context
+from dashboard.uploads import MAX_MB, MAX_ROWS, read_upload
 from etl.spec import TABLES, TABLES_BY_NAME
-from etl.validate import check_upload, parse_bytes
-from etl.xlsx import parse_xlsx
-
-MAX_MB = 10
-MAX_ROWS = 50_000
+from etl.validate import check_upload
 
 ctx = context()
 lang = ctx.lang
@@ -33,18 +30,12 @@ upload = st.file_uploader(
 )
 if upload is None:
     st.stop()
-raw = upload.getvalue()  # in memory only; never written to disk
-if len(raw) > MAX_MB * 1024 * 1024:
-    st.error(t("validate_too_big", lang, mb=MAX_MB))
+read = read_upload(upload.getvalue(), upload.name)  # in memory only; never written to disk
+if read.refusal:
+    key, values = read.refusal
+    st.error(t(key, lang, **values), icon=":material/block:")
     st.stop()
-
-if upload.name.lower().endswith(".xlsx"):
-    frame, problems = parse_xlsx(raw, upload.name, max_rows=MAX_ROWS)
-else:
-    frame, _, problems = parse_bytes(raw, upload.name)
-    if frame is not None and len(frame) > MAX_ROWS:
-        st.error(t("validate_too_many", lang, rows=f"{MAX_ROWS:,}"))
-        st.stop()
+frame, problems = read.frame, read.problems
 
 
 def _detect(columns) -> str | None:

@@ -46,7 +46,9 @@ def test_histogram_counts_every_counted_institution(synth, indicator_id):
         assert trace.marker.color == synth["colours"][row["institution_id"]]
         assert trace.text[0] == row["value_text"]  # its value by the marker, with its mark
         assert row["source"] in trace.customdata[0]  # hover: source
-        assert "P" in trace.hovertemplate  # hover: its percentile among peers
+        # hover: its percentile among peers, as data (text from the data never enters a template)
+        assert row["peer_text"] in trace.customdata[0] and "P" in row["peer_text"]
+        assert "%{customdata[7]}" in trace.hovertemplate
     lines = [shape for shape in fig.layout.shapes if shape.type == "line"]
     assert len(lines) == len(rows) + 1  # one per marked institution, one for the median
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+import duckdb
 import pandas as pd
 import pytest
 from openpyxl import Workbook
@@ -95,3 +96,14 @@ def test_xlsx_row_cap():
     raw = xlsx_bytes([["a"], *[[i] for i in range(20)]])
     frame, problems = parse_xlsx(raw, "big.xlsx", max_rows=10)
     assert frame is None and "more than 10 rows" in str(problems[0])
+
+
+def test_an_upload_is_checked_on_a_connection_that_cannot_touch_files():
+    from etl.validate import _connection
+
+    con = _connection(sandboxed=True)
+    for statement in ("COPY (SELECT 1) TO '/tmp/vocdash-upload-escape.csv'", "ATTACH '/tmp/vocdash-x.duckdb' AS x",
+                      "SET enable_external_access = true"):
+        with pytest.raises(duckdb.Error):
+            con.execute(statement)
+    con.close()
