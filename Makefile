@@ -9,7 +9,7 @@ DB     ?= data/warehouse.duckdb
 CURATED := $(wildcard data/curated/*.csv)
 ETL_CODE := $(wildcard etl/*.py)
 
-.PHONY: run test setup warehouse check clean browser
+.PHONY: run test setup warehouse check clean browser bench
 
 run: $(DB)
 	VOCDASH_DB=$(DB) $(BIN)/streamlit run app.py \
@@ -18,6 +18,10 @@ run: $(DB)
 
 test: $(DB) browser
 	VOCDASH_DB=$(DB) $(BIN)/python -m pytest
+
+# National-scale speed and memory against the budgets; writes docs/benchmarks.md (about 15 min).
+bench: $(VENV)/.installed browser
+	$(BIN)/python -m benchmarks.bench
 
 # Debian's chromium and a CJK font for the browser tests (apt when root, else the command).
 browser:
