@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -82,13 +84,18 @@ def parse_csv_bytes(data: bytes, file_name: str) -> tuple[pa.Table | None, list[
                 Problem(file_name, int(line), f"column {len(names) + 1}", "cell has no column name in the header")
                 for line in lines[filled]
             ]
-    stripped = [pc.utf8_trim_whitespace(column) for column in columns[:len(names)]]
+    # pyarrow's kernels release the GIL: trimming the columns side by side uses every core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        stripped = list(pool.map(pc.utf8_trim_whitespace, columns[:len(names)]))
     table = pa.table(stripped + [pa.array(lines, pa.int64())], names=[*names, LINE])
-    blank = np.ones(len(lines), dtype=bool)
-    for column in stripped:
-        blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
+    # A blank row (a blank line, a line of bare commas) has a blank first cell; only if
+    # some do are the other cells looked at.
+    blank = pc.equal(stripped[0], "").to_numpy(zero_copy_only=False) if stripped else np.zeros(0, dtype=bool)
     if blank.any():
-        table = table.filter(pa.array(~blank))
+        for column in stripped[1:]:
+            blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
+        if blank.any():
+            table = table.filter(pa.array(~blank))
     return table, []
 
 
