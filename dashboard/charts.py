@@ -401,23 +401,32 @@ def score_bars(scores: pd.DataFrame, scope: pd.DataFrame, lang: str, colours: di
 
 
 def normalised_bars(norm: pd.DataFrame, chosen: pd.DataFrame, lang: str, colours: dict[str, str], title: str) -> go.Figure:
-    """Grouped bars: comparable indicators on the x axis, one bar per chosen institution,
-    scaled so the best is 1. A missing figure leaves a gap."""
+    """Grouped horizontal bars: a row per comparable indicator, a bar per chosen
+    institution, scaled so the best is 1, each labelled with its figure. A missing figure
+    leaves a gap. Horizontal, as in the PowerPoint deck: long Chinese indicator names read
+    across, and twenty indicators × six institutions of labels never overlap."""
     name_col = "name_en" if lang == "en" else "name_zh"
     indicator_order = for_plotly_all(dict.fromkeys(norm["indicator"])) if not norm.empty else []
     fig = go.Figure()
     for _, institution in chosen.iterrows():
         mine = norm[norm["institution_id"] == institution["institution_id"]]
+        colour = colours.get(institution["institution_id"], PALETTE[0])
+        target = (mine["kind"] == "target").tolist() if "kind" in mine else [False] * len(mine)
+        text = [f"{t('legend_target', lang)} {value}" if is_target else value
+                for value, is_target in zip(for_plotly_all(mine["value_text"]), target)]
         fig.add_bar(
-            x=for_plotly_all(mine["indicator"]), y=mine["scaled"], name=for_plotly(institution[name_col]),
-            marker_color=colours.get(institution["institution_id"], PALETTE[0]),
-            text=for_plotly_all(mine["value_text"]), textposition="outside", cliponaxis=False, constraintext="none",
+            x=mine["scaled"], y=for_plotly_all(mine["indicator"]), orientation="h", name=for_plotly(institution[name_col]),
+            # A target (shown only where a college has no result) is hatched, as elsewhere.
+            marker={"color": colour, "line": {"color": colour, "width": 1},
+                    "pattern": {"shape": ["/" if is_target else "" for is_target in target], "fgcolor": "white", "solidity": 0.5}},
+            text=text, textposition="outside", cliponaxis=False, constraintext="none",
             customdata=mine[_HOVER_COLUMNS].map(for_plotly).to_numpy() if not mine.empty else None,
             hovertemplate=_hover(lang),
         )
-    fig.update_xaxes(categoryorder="array", categoryarray=indicator_order, automargin=True, fixedrange=True, tickangle=-30)
-    fig.update_yaxes(range=[0, 1.25], title=t("scaled_value", lang), fixedrange=True)
-    _layout(fig, title, height=480, barmode="group")
+    fig.update_yaxes(categoryorder="array", categoryarray=indicator_order, autorange="reversed", automargin=True, fixedrange=True)
+    fig.update_xaxes(range=[0, 1.3], title=t("scaled_value", lang), fixedrange=True, tickvals=[0, 0.25, 0.5, 0.75, 1])
+    height = 130 + max(len(indicator_order), 1) * (18 * max(len(chosen), 1) + 14)
+    _layout(fig, title, height=height, barmode="group", bargap=0.25, bargroupgap=0.05)
     if norm.empty:
         return fig
     leads = norm[norm["scaled"] >= 0.999].groupby("institution")["indicator_id"].nunique().sort_values(ascending=False)
@@ -427,18 +436,26 @@ def normalised_bars(norm: pd.DataFrame, chosen: pd.DataFrame, lang: str, colours
 
 
 def for_projection(fig: go.Figure, height: int = 700) -> go.Figure:
-    """The same chart, sized and lettered to be read from the back of a meeting room."""
+    """The same chart, sized and lettered to be read from the back of a meeting room: at
+    least `height` tall, taller for a chart of many rows, within what a 1080p screen holds
+    beside the title, takeaway and buttons."""
     big = go.Figure(fig)
     big.update_layout(
-        height=height,
+        height=int(min(max(height, (fig.layout.height or 0) * 1.25), 820)),
         font={"size": 22},
         title={"font": {"size": 30}},
         legend={"font": {"size": 20}},
         margin={"l": 20, "r": 60, "t": 90, "b": 70},
         hoverlabel={"font": {"size": 18}},
     )
-    big.update_traces(textfont={"size": 22}, selector={"type": "bar"})
+    # Bar labels a size smaller than the axes: grouped bars are thinner than 22 px text.
+    big.update_traces(textfont={"size": 19}, selector={"type": "bar"})
     big.update_traces(textfont={"size": 20}, selector={"type": "scatter"})
+    if fig.layout.legend.yanchor == "bottom" and (fig.layout.legend.y or 0) >= 1:
+        # A legend over the plot: in large type it would run into the title, so it goes
+        # on a line of its own between the two.
+        big.update_layout(legend={"x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom"},
+                          title={"y": 0.99, "yanchor": "top", "yref": "container"}, margin={"t": 150})
     return big
 
 

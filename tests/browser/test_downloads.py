@@ -108,7 +108,7 @@ def test_pptx_download_is_the_comparison_on_screen(server, page):
     open_page(page, server.url, "compare", query)
     screen = {}
     for trace in plotly_traces(page):
-        for indicator, value, text in zip(trace["x"], trace["y"], trace["text"]):
+        for indicator, value, text in zip(trace["y"], trace["x"], trace["text"]):  # horizontal bars
             screen[(trace["name"], indicator)] = (value, text)
     assert len(screen) >= 10
     screenshot(page, "compare-3-zh", width=1920)

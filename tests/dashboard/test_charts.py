@@ -123,4 +123,20 @@ def test_normalised_bars_leave_gaps(setup):
     fig = charts.normalised_bars(norm, picked, "zh", setup["colours"], "t")
     assert len(fig.data) == 3
     dalian = fig.data[0]
-    assert max(dalian.y) <= 1 and "企业兼职教师及技术专家数" not in list(dalian.x)  # Dalian did not report it
+    assert dalian.orientation == "h"
+    assert max(dalian.x) <= 1 and "企业兼职教师及技术专家数" not in list(dalian.y)  # Dalian did not report it
+
+
+def test_normalised_bars_hatch_and_name_a_target():
+    norm = pd.DataFrame({
+        "institution_id": ["a", "b"], "institution": ["甲", "乙"], "indicator_id": ["x", "x"], "indicator": ["指标", "指标"],
+        "scaled": [1.0, 0.5], "value": [10.0, 5.0], "value_text": ["10个", "5个"], "unit_text": ["个", "个"],
+        "period_text": ["2021年", "2021年"], "qualifier_text": ["确数", "确数"], "kind": ["actual", "target"],
+        "kind_text": ["实际", "目标"], "source": ["s", "s"], "source_short": ["s", "s"], "period": [2021, 2021],
+        "period_end": [pd.NA, pd.NA], "period_type": ["calendar_year"] * 2,
+    })
+    chosen = pd.DataFrame({"institution_id": ["a", "b"], "name_zh": ["甲", "乙"], "name_en": ["A", "B"]})
+    fig = charts.normalised_bars(norm, chosen, "zh", {"a": "#000000", "b": "#111111"}, "t")
+    actual, target = fig.data
+    assert list(actual.marker.pattern.shape) == [""] and list(target.marker.pattern.shape) == ["/"]
+    assert target.text[0].startswith("目标") and actual.text[0] == "10个"

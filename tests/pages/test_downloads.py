@@ -101,10 +101,10 @@ def screen_bars(at) -> dict[tuple[str, str], tuple[float, str]]:
     assert len(charts) == 1
     bars = {}
     for trace in json.loads(charts[0].proto.spec)["data"]:
-        values = trace["y"]
+        values = trace["x"]  # horizontal bars: the scaled value along x, the indicator on y
         if isinstance(values, dict):  # Plotly 6+ sends numeric arrays as typed base64
             values = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
-        for indicator, value, text in zip(trace["x"], values, trace["text"]):
+        for indicator, value, text in zip(trace["y"], values, trace["text"]):
             bars[(trace["name"], indicator)] = (value, text)
     return bars
 
