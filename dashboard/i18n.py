@@ -218,8 +218,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_none_shared": ("所选院校没有共同报告的指标。", "The chosen institutions share no indicator."),
     "compare_normalised": ("标准化对比（仅可比指标）", "Normalised comparison of comparable indicators"),
     "compare_normalised_help": (
-        "每个指标以所选院校中的最大值为 1 缩放（越低越好的指标取倒数方向）；仅含定义一致、可比的指标。缺失处留空。",
-        "Each indicator is scaled so the largest value among the chosen institutions is 1 (inverted where lower is better); only indicators measured on the same basis are included. Gaps mean not reported.",
+        "每个指标以所选院校中的最大值为 1 缩放（越低越好的指标取倒数方向）；仅含定义一致、可比的指标。人次、人数等规模计数的差异部分反映院校规模。缺失处留空。",
+        "Each indicator is scaled so the largest value among the chosen institutions is 1 (inverted where lower is better); only indicators measured on the same basis are included. Counts such as person-times partly reflect a college's size. Gaps mean not reported.",
     ),
     "scaled_value": ("缩放值（最大 = 1）", "Scaled value (max = 1)"),
     # profile
