@@ -184,19 +184,19 @@ def _regex(cell: str, pattern: str) -> str:
 
 
 def _cell_checks(column: Column, parent: str | None) -> list[tuple[str, str]]:
-    """(check name, SQL that is true when the cell passes). A blank cell passes every
-    check but 'blank'; a check is only reached when the ones before it pass."""
+    """(check name, SQL that is true when a filled cell passes), in the order a person
+    would name the problem: the first one a cell fails is its problem. A blank cell is
+    'blank' when the column is required, and passes otherwise; it meets no other check."""
     cell = _ident(column.name)
     checks: list[tuple[str, str]] = []
-    if column.required:
-        checks.append(("blank", f"{cell} <> ''"))
     kind = column.kind
     if kind == "slug":
         checks.append(("slug", _regex(cell, SLUG)))
     elif kind == "vocab":
         checks.append(("vocab", f"{cell} IN ({', '.join(_quote(v) for v in column.vocab)})"))
     elif kind == "year":
-        checks.append(("year", f"{_regex(cell, YEAR)} AND TRY_CAST({cell} AS INTEGER) BETWEEN {FIRST_YEAR} AND {LAST_YEAR}"))
+        checks.append(("year", _regex(cell, YEAR)))
+        checks.append(("year", f"TRY_CAST({cell} AS INTEGER) BETWEEN {FIRST_YEAR} AND {LAST_YEAR}"))
     elif kind == "number":
         checks.append(("number", _regex(cell, DECIMAL)))
         checks.append(("too_large", f"isfinite(TRY_CAST({cell} AS DOUBLE))"))
@@ -204,14 +204,25 @@ def _cell_checks(column: Column, parent: str | None) -> list[tuple[str, str]]:
         checks.append(("integer", _regex(cell, INTEGER)))
         checks.append(("too_large", f"TRY_CAST({cell} AS BIGINT) IS NOT NULL"))
     elif kind == "date":
-        checks.append(("date", f"{_regex(cell, DATE)} AND try_strptime({cell}, '%Y-%m-%d') IS NOT NULL"))
+        checks.append(("date", _regex(cell, DATE)))
+        checks.append(("date", f"try_strptime({cell}, '%Y-%m-%d') IS NOT NULL"))
     elif kind == "boolean":
         checks.append(("boolean", f"lower({cell}) IN ('true', 'false')"))
     checks.append(("too_long", f"length({cell}) <= {column.max_length}"))
     if parent:
         checks.append(("unknown", f"{cell} IN (SELECT {cell} FROM {parent})"))
-    # A blank cell is only ever 'blank'; later checks see it only when it is filled.
-    return [(name, sql if name == "blank" else f"{cell} = '' OR ({sql})") for name, sql in checks]
+    return checks
+
+
+def _column_verdict(column: Column, checks: list[tuple[str, str]], fast_pass: str, fail, passed) -> str:
+    """A CASE over one cell: `passed` when the fast pass holds, else the first check that
+    fails gives fail(check name). CASE, not AND/OR: DuckDB evaluates each WHEN only on the
+    rows still undecided, where it would evaluate both sides of an AND on every row."""
+    cell = _ident(column.name)
+    whens = [f"WHEN {fast_pass} THEN {passed}"] if fast_pass != "false" else []
+    whens.append(f"WHEN {cell} = '' THEN {fail('blank') if column.required else passed}")
+    whens += [f"WHEN NOT coalesce({sql}, false) THEN {fail(name)}" for name, sql in checks]
+    return f"CASE {' '.join(whens)} ELSE {passed} END"
 
 
 def _fast_pass(column: Column, parents: dict[str, str]) -> str:
@@ -302,36 +313,23 @@ class _Checker:
 
     def cells(self, table: Table) -> None:
         """Every cell against its column's checks; every failing cell is one problem."""
-        checks = []
-        for column in table.columns:
-            if column.name not in self.present[table.name]:
-                continue
-            parent = self.parents.get(column.references) if column.references else None
-            for name, sql in _cell_checks(column, parent):
-                checks.append((column, name, sql))
-        if not checks:
+        columns = [column for column in table.columns if column.name in self.present[table.name]]
+        if not columns:
             return
-        # Per column, the first failing check names the problem, as a person would.
-        per_column: dict[str, list[tuple[str, str]]] = {}
-        for column, name, sql in checks:
-            per_column.setdefault(column.name, []).append((name, sql))
-        cases = []
-        for name, column_checks in per_column.items():
-            whens = " ".join(f"WHEN NOT coalesce({sql}, false) THEN {_quote(check)}" for check, sql in column_checks)
-            cases.append(f"CASE {whens} END")
-        names = list(per_column)
-        failing = " OR ".join(
-            f"CASE WHEN {_fast_pass(table.column(name), self.parents)} THEN false "
-            f"ELSE NOT ({' AND '.join(f'coalesce({sql}, false)' for _, sql in column_checks)}) END"
-            for name, column_checks in per_column.items()
-        )
-        sql = (f"SELECT {LINE}, [{', '.join(cases)}], [{', '.join(_ident(n) for n in names)}] "
-               f"FROM stage_{table.name} WHERE {failing} ORDER BY {LINE}")
+        verdicts, failing = [], []
+        for column in columns:
+            parent = self.parents.get(column.references) if column.references else None
+            checks = _cell_checks(column, parent)
+            fast = _fast_pass(column, self.parents)
+            failing.append(_column_verdict(column, checks, fast, lambda name: "true", "false"))
+            verdicts.append(_column_verdict(column, checks, "false", _quote, "NULL"))
+        names = [column.name for column in columns]
+        sql = (f"SELECT {LINE}, [{', '.join(verdicts)}], [{', '.join(_ident(n) for n in names)}] "
+               f"FROM stage_{table.name} WHERE {' OR '.join(failing)} ORDER BY {LINE}")
         for line, failed, values in self.rows(sql):
             for name, check, value in zip(names, failed, values):
                 if check is not None:
-                    column = table.column(name)
-                    self.problems.append(Problem(table.file_name, int(line), name, _message(check, column, value)))
+                    self.problems.append(Problem(table.file_name, int(line), name, _message(check, table.column(name), value)))
 
     def duplicates(self, table: Table) -> None:
         key = list(table.primary_key)
