@@ -43,7 +43,7 @@ if str(ROOT) not in sys.path:
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402  (one way to serve and browse)
 
 AIMS = {"success_rate": 1.0, "page_load_p95_s": 5.0, "rerun_p95_s": 2.0, "memory_per_user_mb": 20.0}
-STEP_TIMEOUT = 180  # seconds; a step slower than this counts as a failure, not a hang
+STEP_TIMEOUT = 180  # seconds (--step-timeout); a slower step counts as failed, not hung
 # Headless pages must not be throttled as "background" tabs: that would time Chromium's
 # timer policy, not the app.
 BROWSER_ARGS = CHROMIUM_ARGS + [
@@ -211,16 +211,18 @@ async def _finished(page, started: float, ready, since_run: int | None) -> float
     raise StepFailed(f"not finished within {STEP_TIMEOUT} s: {last}")
 
 
-async def user_round(context, base: str, timings: dict, downloads: Path, choice: tuple[str, str]) -> None:
+async def user_round(context, base: str, timings: dict, downloads: Path, choice: tuple[str, str], name: str = "user") -> None:
     if context.pages:
         page = context.pages[0]
     else:
         page = await context.new_page()
         page.set_default_timeout(STEP_TIMEOUT * 1000)
+        page.user = name
         page.wire = Wire()
         await page.wire.attach(context, page)
     wire = page.wire
 
+    progress(f"{page_name(page)} open")
     started = time.monotonic()
     await page.goto(f"{base}/", timeout=STEP_TIMEOUT * 1000)
     done = await _finished(page, started, lambda s: s["metrics"] >= 4, None)
@@ -228,6 +230,7 @@ async def user_round(context, base: str, timings: dict, downloads: Path, choice:
     timings["server_open"].append(wire.answer_time(started))
 
     label, option_text = choice
+    progress(f"{page_name(page)} filter")
     await page.locator(f"input[aria-label='{label}']").click()
     option = page.get_by_role("option", name=option_text, exact=True)
     await option.wait_for()
@@ -241,6 +244,7 @@ async def user_round(context, base: str, timings: dict, downloads: Path, choice:
     if "type=" not in page.url:
         raise StepFailed(f"the filter did not reach the URL: {page.url}")
 
+    progress(f"{page_name(page)} data page")
     mark = await page.evaluate("window.__runs.finished")
     started = time.monotonic()
     await page.locator("[data-testid='stSidebarNav'] a[href$='/data']").click()
@@ -248,6 +252,7 @@ async def user_round(context, base: str, timings: dict, downloads: Path, choice:
     timings["switch"].append(done - started)
     timings["server_switch"].append(wire.answer_time(started))
 
+    progress(f"{page_name(page)} CSV")
     started = time.monotonic()
     async with page.expect_download() as info:
         await page.locator("[data-testid='stDownloadButton'] button").first.click()
@@ -259,6 +264,18 @@ async def user_round(context, base: str, timings: dict, downloads: Path, choice:
     target.unlink()
     if not head.startswith(b"\xef\xbb\xbf") or not head[3:].decode("utf-8", "ignore").startswith("院校,"):
         raise StepFailed(f"unexpected CSV: {head!r}")
+
+
+_T0 = time.monotonic()
+
+
+def progress(text: str) -> None:
+    """One line per step on stderr, so a long run shows where it is."""
+    print(f"[{time.monotonic() - _T0:7.1f}s] {text}", file=sys.stderr, flush=True)
+
+
+def page_name(page) -> str:
+    return getattr(page, "user", "user")
 
 
 def filter_choice(db: Path) -> tuple[str, str]:
@@ -279,88 +296,90 @@ def filter_choice(db: Path) -> tuple[str, str]:
 STEPS = ("open", "rerun", "switch", "download", "server_open", "server_rerun", "server_switch")
 
 
-async def _run(users: int, rounds: int, db: Path, downloads: Path, browser_nice: int) -> dict:
+async def _run(server: Server, users: int, rounds: int, db: Path, downloads: Path, browser_nice: int) -> dict:
     from playwright.async_api import async_playwright
 
     choice = filter_choice(db)
-    server = Server(db)
     pid = server.process.pid
     result: dict = {"users": users, "rounds": rounds, "db": str(db), "db_mb": round(db.stat().st_size / 2**20, 1)}
-    try:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-            if browser_nice:
-                # Renderers fork from these processes later and inherit the priority.
-                for pid_ in descendants(os.getpid()):
-                    if pid_ != pid:
-                        try:
-                            os.setpriority(os.PRIO_PROCESS, pid_, browser_nice)
-                        except OSError:
-                            pass
-
-            async def new_context():
-                context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", accept_downloads=True)
-                await context.add_init_script(RUN_COUNTER)
-                return context
-
-            result["rss_start_mb"] = round(rss_mb(pid), 1)
-            warm = await new_context()
-            warm_timings = {name: [] for name in STEPS}
-            await user_round(warm, server.url, warm_timings, downloads, choice)  # imports, caches: not per-user cost
-            await warm.close()
-            await asyncio.sleep(2)
-            result["rss_warm_mb"] = round(rss_mb(pid), 1)
-            result["warm_up_s"] = {k: v[0] if v[0] is None else round(v[0], 2) for k, v in warm_timings.items()}
-
-            peak = [rss_mb(pid)]
-            sampling = True
-
-            async def sample():
-                while sampling:
-                    peak[0] = max(peak[0], rss_mb(pid))
-                    await asyncio.sleep(0.25)
-
-            sampler = asyncio.create_task(sample())
-            contexts = [await new_context() for _ in range(users)]
-            timings = {name: [] for name in STEPS}
-            failures: list[str] = []
-            successes = 0
-            load_before = os.getloadavg()[0]
-            clients = [p for p in descendants(os.getpid()) if p != pid]
-            client_cpu_before = tree_cpu_seconds(clients)
-            cpu_before, wall_before = cpu_seconds(pid), time.monotonic()
-
-            async def one_user(number: int, context) -> int:
-                ok = 0
-                for round_number in range(rounds):
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        if browser_nice:
+            # Renderers fork from these processes later and inherit the priority.
+            for pid_ in descendants(os.getpid()):
+                if pid_ != pid:
                     try:
-                        await user_round(context, server.url, timings, downloads, choice)
-                        ok += 1
-                    except Exception as error:  # a failed round is a result, not a crash
-                        failures.append(f"user {number} round {round_number + 1}: {type(error).__name__}: {str(error)[:300]}")
-                return ok
+                        os.setpriority(os.PRIO_PROCESS, pid_, browser_nice)
+                    except OSError:
+                        pass
 
-            outcomes = await asyncio.gather(*(one_user(n + 1, c) for n, c in enumerate(contexts)))
-            successes = sum(outcomes)
-            wall = time.monotonic() - wall_before
-            result["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 1)
-            clients = [p for p in descendants(os.getpid()) if p != pid]
-            result["browser_cpu_s"] = round(tree_cpu_seconds(clients) - client_cpu_before, 1)  # live processes only
-            result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
-            result["browser_nice"] = browser_nice
-            result["wall_s"] = round(wall, 1)
-            await asyncio.sleep(1)
-            result["rss_open_mb"] = round(rss_mb(pid), 1)
-            for context in contexts:
-                await context.close()
-            await asyncio.sleep(5)  # sessions end when their websockets close
-            result["rss_closed_mb"] = round(rss_mb(pid), 1)
-            sampling = False
-            await sampler
-            result["rss_peak_mb"] = round(peak[0], 1)
+        async def new_context():
+            context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", accept_downloads=True)
+            await context.add_init_script(RUN_COUNTER)
+            return context
+
+        result["rss_start_mb"] = round(rss_mb(pid), 1)
+        warm = await new_context()
+        warm_timings = {name: [] for name in STEPS}
+        try:
+            await user_round(warm, server.url, warm_timings, downloads, choice, "warm-up")  # imports, caches: not per-user cost
+        except StepFailed as error:
+            # One user alone cannot finish: twenty will not either. Say so and stop.
             await browser.close()
-    finally:
-        server.stop()
+            result.update(warm_up_error=str(error), warm_up_s={k: [round(x, 2) for x in v if x] for k, v in warm_timings.items()})
+            return _unfinished(result, users, rounds)
+        await warm.close()
+        await asyncio.sleep(2)
+        result["rss_warm_mb"] = round(rss_mb(pid), 1)
+        result["warm_up_s"] = {k: v[0] if v[0] is None else round(v[0], 2) for k, v in warm_timings.items()}
+
+        peak = [rss_mb(pid)]
+        sampling = True
+
+        async def sample():
+            while sampling:
+                peak[0] = max(peak[0], rss_mb(pid))
+                await asyncio.sleep(0.25)
+
+        sampler = asyncio.create_task(sample())
+        contexts = [await new_context() for _ in range(users)]
+        timings = {name: [] for name in STEPS}
+        failures: list[str] = []
+        successes = 0
+        load_before = os.getloadavg()[0]
+        clients = [p for p in descendants(os.getpid()) if p != pid]
+        client_cpu_before = tree_cpu_seconds(clients)
+        cpu_before, wall_before = cpu_seconds(pid), time.monotonic()
+
+        async def one_user(number: int, context) -> int:
+            ok = 0
+            for round_number in range(rounds):
+                try:
+                    await user_round(context, server.url, timings, downloads, choice, f"user {number}")
+                    ok += 1
+                except Exception as error:  # a failed round is a result, not a crash
+                    failures.append(f"user {number} round {round_number + 1}: {type(error).__name__}: {str(error)[:300]}")
+            return ok
+
+        outcomes = await asyncio.gather(*(one_user(n + 1, c) for n, c in enumerate(contexts)))
+        successes = sum(outcomes)
+        wall = time.monotonic() - wall_before
+        result["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 1)
+        clients = [p for p in descendants(os.getpid()) if p != pid]
+        result["browser_cpu_s"] = round(tree_cpu_seconds(clients) - client_cpu_before, 1)  # live processes only
+        result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+        result["browser_nice"] = browser_nice
+        result["wall_s"] = round(wall, 1)
+        await asyncio.sleep(1)
+        result["rss_open_mb"] = round(rss_mb(pid), 1)
+        for context in contexts:
+            await context.close()
+        await asyncio.sleep(5)  # sessions end when their websockets close
+        result["rss_closed_mb"] = round(rss_mb(pid), 1)
+        sampling = False
+        await sampler
+        result["rss_peak_mb"] = round(peak[0], 1)
+        await browser.close()
 
     attempts = users * rounds
     result.update(
@@ -379,6 +398,18 @@ async def _run(users: int, rounds: int, db: Path, downloads: Path, browser_nice:
         "rerun_p95_s": bool(timings["rerun"]) and result["summary"]["rerun"]["p95"] < AIMS["rerun_p95_s"],
         "memory_per_user_mb": result["memory_per_user_mb"] < AIMS["memory_per_user_mb"],
     }
+    return result
+
+
+def _unfinished(result: dict, users: int, rounds: int) -> dict:
+    empty = percentiles([])
+    result.update(
+        attempts=users * rounds, successes=0, success_rate=0.0, failures=[f"warm-up: {result['warm_up_error']}"],
+        rss_warm_mb=None, rss_open_mb=None, rss_closed_mb=None, rss_peak_mb=None, memory_per_user_mb=None,
+        server_cpu_s=None, browser_cpu_s=None, wall_s=None, load_average=None, browser_nice=None,
+        timings_s={}, summary={name: empty for name in STEPS + ("page_load", "server_page_load")},
+        aims=AIMS, met={name: False for name in AIMS},
+    )
     return result
 
 
@@ -401,16 +432,20 @@ def run(users: int, db: Path, rounds: int = 1, downloads: Path | None = None, br
     downloads = Path(downloads or ROOT / "benchmarks" / "out" / "downloads")
     downloads.mkdir(parents=True, exist_ok=True)
     box: dict = {}
+    server = Server(db)  # owned here, so Ctrl-C on this thread still stops it
 
     def worker():
         try:
-            box["result"] = asyncio.run(_run(users, rounds, db, downloads, browser_nice))
+            box["result"] = asyncio.run(_run(server, users, rounds, db, downloads, browser_nice))
         except BaseException as error:  # re-raised on the caller's thread
             box["error"] = error
 
-    thread = threading.Thread(target=worker, name="load-test")
-    thread.start()
-    thread.join()
+    thread = threading.Thread(target=worker, name="load-test", daemon=True)
+    try:
+        thread.start()
+        thread.join()
+    finally:
+        server.stop()
     if "error" in box:
         raise box["error"]
     result = box["result"]
@@ -453,7 +488,9 @@ def main(argv: list[str] | None = None) -> int:
         help="run the simulated users' Chromium at this lower priority (0-19), so the server is served first "
         "where both share one machine; the default 0 treats them alike",
     )
+    parser.add_argument("--step-timeout", type=int, default=STEP_TIMEOUT, help=f"seconds before a step counts as failed (default {STEP_TIMEOUT})")
     args = parser.parse_args(argv)
+    globals()["STEP_TIMEOUT"] = args.step_timeout
     if args.users < 1 or args.rounds < 1:
         parser.error("--users and --rounds must be at least 1")
     result = run(args.users, args.db, args.rounds, browser_nice=args.browser_nice)
