@@ -432,6 +432,7 @@ def run(users: int, db: Path, rounds: int = 1, downloads: Path | None = None, br
     downloads = Path(downloads or ROOT / "benchmarks" / "out" / "downloads")
     downloads.mkdir(parents=True, exist_ok=True)
     box: dict = {}
+    load_at_start = os.getloadavg()[0]
     server = Server(db)  # owned here, so Ctrl-C on this thread still stops it
 
     def worker():
@@ -451,7 +452,7 @@ def run(users: int, db: Path, rounds: int = 1, downloads: Path | None = None, br
     result = box["result"]
     result.update(
         date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        machine=f"{os.cpu_count()} cores, {platform.machine()}, load average before {os.getloadavg()[0]:.2f}",
+        machine=f"{os.cpu_count()} cores, {platform.machine()}, load average at start {load_at_start:.2f}",
     )
     return result
 
