@@ -28,6 +28,7 @@ import asyncio
 import base64
 import datetime as dt
 import json
+import math
 import os
 import platform
 import statistics
@@ -323,10 +324,10 @@ async def _run(server: Server, users: int, rounds: int, db: Path, downloads: Pat
         warm_timings = {name: [] for name in STEPS}
         try:
             await user_round(warm, server.url, warm_timings, downloads, choice, "warm-up")  # imports, caches: not per-user cost
-        except StepFailed as error:
+        except Exception as error:
             # One user alone cannot finish: twenty will not either. Say so and stop.
             await browser.close()
-            result.update(warm_up_error=str(error), warm_up_s={k: [round(x, 2) for x in v if x] for k, v in warm_timings.items()})
+            result.update(warm_up_error=f"{type(error).__name__}: {str(error)[:300]}", warm_up_s={k: [round(x, 2) for x in v if x] for k, v in warm_timings.items()})
             return _unfinished(result, users, rounds)
         await warm.close()
         await asyncio.sleep(2)
@@ -417,7 +418,7 @@ def percentiles(values: list[float]) -> dict:
     if not values:
         return {"n": 0, "p50": None, "p95": None, "max": None}
     ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered) + 0.5) - 1))]  # nearest rank
+    p95 = ordered[math.ceil(round(0.95 * len(ordered), 9)) - 1]  # nearest rank: the 19th of 20
     return {"n": len(ordered), "p50": round(statistics.median(ordered), 2), "p95": round(p95, 2), "max": round(ordered[-1], 2)}
 
 
