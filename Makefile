@@ -9,7 +9,7 @@ DB     ?= data/warehouse.duckdb
 CURATED := $(wildcard data/curated/*.csv)
 ETL_CODE := $(wildcard etl/*.py)
 
-.PHONY: run test setup warehouse check clean browser bench
+.PHONY: run test setup warehouse check clean browser bench load
 
 run: $(DB)
 	VOCDASH_DB=$(DB) $(BIN)/streamlit run app.py \
@@ -38,6 +38,26 @@ warehouse: $(DB)
 
 $(DB): $(CURATED) $(ETL_CODE) $(VENV)/.installed
 	$(BIN)/python -m etl build --data-dir data/curated --db $(DB)
+
+# `make load`: 20 simultaneous Chromium users on the curated and on the national synthetic
+# data (11,000 colleges x 10 years, generated once into benchmarks/out/; point NAT_DB at an
+# existing warehouse to skip that). Results go to benchmarks/out/load-*.json; see
+# docs/reliability.md. LOAD_USERS / LOAD_ROUNDS override the defaults.
+LOAD_USERS ?= 20
+LOAD_ROUNDS ?= 1
+NAT_DIR := benchmarks/out/national
+NAT_DB ?= $(NAT_DIR)/warehouse.duckdb
+
+load: $(DB) $(NAT_DB) browser
+	$(BIN)/python -m benchmarks.load --users $(LOAD_USERS) --rounds $(LOAD_ROUNDS) --db $(DB) \
+		--label curated --out benchmarks/out/load-curated.json; curated=$$?; \
+	$(BIN)/python -m benchmarks.load --users $(LOAD_USERS) --rounds $(LOAD_ROUNDS) --db $(NAT_DB) \
+		--label national --out benchmarks/out/load-national.json; national=$$?; \
+	test $$curated -eq 0 && test $$national -eq 0
+
+$(NAT_DIR)/warehouse.duckdb: $(ETL_CODE) $(VENV)/.installed
+	$(BIN)/python -m etl.synth --institutions 11000 --years 10 --out $(NAT_DIR)/csv
+	$(BIN)/python -m etl build --data-dir $(NAT_DIR)/csv --db $@
 
 check: $(VENV)/.installed
 	$(BIN)/python -m etl check --data-dir data/curated

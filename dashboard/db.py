@@ -12,6 +12,11 @@ no query can switch any of that back on (tests/security/test_read_only.py).
 The file is ATTACHed to a fresh in-memory instance rather than opened with
 duckdb.connect(path): connect() reuses any instance of that path still open in this
 process, which after a rebuild would be the old, replaced file.
+
+A file that cannot be read, whether at ATTACH or later in a query (a file overwritten in
+place fails its block checksums only when a block is read), becomes WarehouseUnavailable
+carrying the stamp it failed at, so the shell can show a clear page and notice when the
+file changes again. Errors that mean our SQL is wrong still propagate: they are bugs.
 """
 from __future__ import annotations
 
@@ -38,11 +43,28 @@ class WarehouseRef(NamedTuple):
 
 
 class WarehouseUnavailable(Exception):
-    def __init__(self, kind: str, path: str, detail: str = ""):
+    def __init__(self, kind: str, path: str, detail: str = "", stamp: tuple[int, int, int] | None = None):
         self.kind = kind  # "missing" or "broken"
         self.path = path
         self.detail = detail
+        self.stamp = stamp  # the file version that failed; None when there was no file
         super().__init__(f"{kind}: {path} {detail}".strip())
+
+
+# What DuckDB raises when the file itself is bad: unreadable or short (IOException), a block
+# whose checksum fails ("Corrupt database file" is a bare duckdb.Error), or a format it
+# cannot decode (Serialization/Internal/Fatal). Binder, Catalog, Parser... errors are ours.
+_FILE_ERRORS = (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException, duckdb.FatalException)
+
+
+def is_file_error(error: duckdb.Error) -> bool:
+    return isinstance(error, _FILE_ERRORS) or type(error) is duckdb.Error
+
+
+def _unavailable(ref: WarehouseRef, error: duckdb.Error) -> WarehouseUnavailable:
+    # The file may have vanished between stat() and ATTACH: say "missing", not "broken".
+    kind = "broken" if os.path.lexists(ref.path) else "missing"
+    return WarehouseUnavailable(kind, ref.path, str(error).splitlines()[0], ref.stamp)
 
 
 def warehouse_path() -> Path:
@@ -77,11 +99,11 @@ def open_connection(ref: WarehouseRef) -> duckdb.DuckDBPyConnection:
         }
     except duckdb.Error as error:
         con.close()
-        raise WarehouseUnavailable("broken", ref.path, str(error).splitlines()[0]) from None
+        raise _unavailable(ref, error) from None
     missing = [name for name in REQUIRED_TABLES if name not in found]
     if missing:
         con.close()
-        raise WarehouseUnavailable("broken", ref.path, f"tables missing: {', '.join(missing)}")
+        raise WarehouseUnavailable("broken", ref.path, f"tables missing: {', '.join(missing)}", ref.stamp)
     return con
 
 
@@ -96,7 +118,9 @@ def query(ref: WarehouseRef, sql: str, params: list | None = None) -> pd.DataFra
     try:
         cursor.execute(f"USE {ALIAS}")
         return cursor.execute(sql, params or []).df()
-    except duckdb.IOException as error:
-        raise WarehouseUnavailable("broken", ref.path, str(error).splitlines()[0]) from None
+    except duckdb.Error as error:
+        if is_file_error(error):
+            raise _unavailable(ref, error) from None
+        raise
     finally:
         cursor.close()

@@ -85,8 +85,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "wh_missing_title": ("找不到数据仓库", "The data warehouse is missing"),
     "wh_broken_title": ("数据仓库无法读取", "The data warehouse cannot be read"),
     "wh_how_to_build": (
-        "请在项目目录中运行以下命令构建数据仓库，然后刷新本页：",
-        "Build it by running this in the project folder, then reload this page:",
+        "请在项目目录中运行以下命令构建数据仓库。构建完成后本页会自动刷新：",
+        "Build it by running this in the project folder. This page reloads by itself once it is built:",
     ),
     "wh_path": ("数据仓库路径", "Warehouse path"),
     "wh_detail": ("详细信息", "Details"),

@@ -236,13 +236,32 @@ def pages(lang: str) -> list:
     ]
 
 
+WAREHOUSE_RECHECK_SECONDS = 3
+
+
 def warehouse_unavailable(error: WarehouseUnavailable, lang: str) -> None:
-    """A clear page instead of a traceback, saying how to build the warehouse."""
+    """A clear page instead of a traceback, saying how to build the warehouse. It looks
+    again every few seconds and reloads the app once the file has changed, so people
+    left on it see the data come back after a rebuild without doing anything."""
     st.title(t("app_title", lang))
     st.error(t("wh_missing_title" if error.kind == "missing" else "wh_broken_title", lang), icon=":material/error:")
     st.write(t("wh_how_to_build", lang))
     st.code("make warehouse\n# or: python -m etl build --data-dir data/curated --db " + error.path, language="bash")
     st.caption(f"{t('wh_path', lang)}: `{error.path}`" + (f" · {t('wh_detail', lang)}: {for_markdown(error.detail)}" if error.detail else ""))
+    _recheck_warehouse(error.stamp)
+
+
+@st.fragment(run_every=WAREHOUSE_RECHECK_SECONDS)
+def _recheck_warehouse(failed_stamp: tuple[int, int, int] | None) -> None:
+    """Rerun the whole app when the warehouse file is a different version from the one
+    that failed. Only a stat() per check; an unchanged broken file is not retried, so a
+    file that stays broken never loops."""
+    try:
+        stamp = current_ref().stamp
+    except WarehouseUnavailable:
+        return
+    if stamp != failed_stamp:
+        st.rerun(scope="app")
 
 
 def _start_from_url(options: flt.Options) -> None:
