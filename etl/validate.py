@@ -11,6 +11,7 @@ good, by the same SQL casts the warehouse load uses.
 from __future__ import annotations
 
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,8 +150,19 @@ def _full(pattern: str, value: str) -> bool:
     return re.fullmatch(pattern, value) is not None
 
 
-def _message(check: str, column: Column, value: str) -> str:
+def _message(check: str, column: Column, value: str, row: dict | None = None, owners: dict | None = None) -> str:
+    """A failed check in words; `row` holds the other cells of the line, for the rules
+    that involve them."""
     text = shown(value)
+    row = row or {}
+    if check == "over_100":
+        return f"{value} is over 100, but {row['indicator_id']} is a percent"
+    if check == "owner":
+        return f'source "{value}" belongs to institution "{(owners or {}).get(value)}", not "{row["institution_id"]}"'
+    if check == "before_period":
+        return f"{value} is before period {row['period']}"
+    if check == "zero":
+        return "is 0; leave out awards the report does not give (missing is not zero)"
     if check == "blank":
         return "is blank; this column is required"
     if check == "slug":
@@ -246,6 +258,9 @@ class _Checker:
         self.present: dict[str, set[str]] = {}
         self.parents: dict[str, str] = {}  # table -> SQL relation of its rows' ids, for references
         self.kept: list = []  # the parsed tables the stage views read
+        self.counts: dict[str, int] = {}  # rows per stage
+        self.units: str | None = None  # relation of indicators' units, for the percent rule
+        self.owners: str | None = None  # relation of sources' institutions, for the owner rule
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
@@ -271,10 +286,12 @@ class _Checker:
         self.present[table.name] = {column.name for column in present}
 
         where = "TRUE"
+        self.counts[table.name] = data.num_rows if isinstance(data, pa.Table) else len(data)
         if columns:
             repeated = " AND ".join(f"ltrim({_ident(name)}, '\ufeff') = {_quote(name)}" for name in columns[:3])
             for (line,) in self.rows(f"SELECT {LINE} FROM raw_{table.name} WHERE {repeated} ORDER BY {LINE}"):
                 self.problems.append(Problem(file, int(line), "", "repeats the header row; remove it (were two files pasted together?)"))
+                self.counts[table.name] -= 1
             where = f"NOT ({repeated})"
 
         select, counted = [LINE], []
@@ -312,24 +329,36 @@ class _Checker:
     # checks -------------------------------------------------------------------------
 
     def cells(self, table: Table) -> None:
-        """Every cell against its column's checks; every failing cell is one problem."""
+        """Every cell against its column's checks and the rules that involve it, in one
+        scan; every failing cell is one problem."""
         columns = [column for column in table.columns if column.name in self.present[table.name]]
         if not columns:
             return
+        rules = self._row_rules(table)
         verdicts, failing = [], []
         for column in columns:
             parent = self.parents.get(column.references) if column.references else None
-            checks = _cell_checks(column, parent)
+            checks = _cell_checks(column, parent) + rules.get(column.name, [])
             fast = _fast_pass(column, self.parents)
+            if column.name == "source_id" and "source_id" in rules:
+                # A (source, institution) pair of the sources table passes every check
+                # of the cell, the owner rule included.
+                fast = f"(source_id, institution_id) IN (SELECT source_id, institution_id FROM {self.owners})"
+            elif column.name in rules:
+                fast = "false"
             failing.append(_column_verdict(column, checks, fast, lambda name: "true", "false"))
             verdicts.append(_column_verdict(column, checks, "false", _quote, "NULL"))
         names = [column.name for column in columns]
         sql = (f"SELECT {LINE}, [{', '.join(verdicts)}], [{', '.join(_ident(n) for n in names)}] "
                f"FROM stage_{table.name} WHERE {' OR '.join(failing)} ORDER BY {LINE}")
+        found = []
         for line, failed, values in self.rows(sql):
-            for name, check, value in zip(names, failed, values):
-                if check is not None:
-                    self.problems.append(Problem(table.file_name, int(line), name, _message(check, table.column(name), value)))
+            row = dict(zip(names, values))
+            found += [(int(line), name, check, row) for name, check in zip(names, failed) if check is not None]
+        owners = self._owners_of(sorted({row["source_id"] for _, _, check, row in found if check == "owner"})) \
+            if any(check == "owner" for _, _, check, _ in found) else {}
+        for line, name, check, row in found:
+            self.problems.append(Problem(table.file_name, line, name, _message(check, table.column(name), row[name], row, owners)))
 
     def duplicates(self, table: Table) -> None:
         key = list(table.primary_key)
@@ -370,36 +399,28 @@ class _Checker:
             self.problems.append(Problem(table.file_name, int(line), label, "already loaded: this key is in the warehouse"))
         self.con.unregister("existing_keys")
 
-    def rules(self, staged: set[str], indicators: str | None, sources: str | None) -> None:
-        """Rules across tables. indicators / sources: relations holding indicators'
-        units and sources' owners (the staged tables, or the warehouse's for an upload)."""
-        if "observations" in staged and indicators:
-            for line, value, indicator in self.rows(f"""
-                SELECT o.{LINE}, o.value, o.indicator_id FROM stage_observations o
-                JOIN (SELECT indicator_id, any_value(unit) AS unit FROM {indicators} GROUP BY ALL) i USING (indicator_id)
-                WHERE i.unit = 'percent' AND {_regex('o.value', DECIMAL)} AND TRY_CAST(o.value AS DOUBLE) > 100
-            """):
-                self.problems.append(Problem("observations.csv", int(line), "value", f"{value} is over 100, but {indicator} is a percent"))
-        for name in ("observations", "awards"):
-            if name not in staged:
-                continue
-            if sources:
-                for line, source, owner, institution in self.rows(f"""
-                    SELECT f.{LINE}, f.source_id, s.owner, f.institution_id FROM stage_{name} f
-                    JOIN (SELECT source_id, any_value(institution_id) AS owner FROM {sources} GROUP BY ALL) s USING (source_id)
-                    WHERE f.institution_id <> '' AND f.institution_id <> s.owner
-                """):
-                    self.problems.append(Problem(
-                        f"{name}.csv", int(line), "source_id",
-                        f'source "{source}" belongs to institution "{owner}", not "{institution}"'))
-            for line, end, start in self.rows(f"""
-                SELECT {LINE}, period_end, period FROM stage_{name}
-                WHERE {_regex('period', YEAR)} AND {_regex('period_end', YEAR)} AND period_end::INTEGER < period::INTEGER
-            """):
-                self.problems.append(Problem(f"{name}.csv", int(line), "period_end", f"{end} is before period {start}"))
-        if "awards" in staged:
-            for (line,) in self.rows(f"SELECT {LINE} FROM stage_awards WHERE {_regex('count', INTEGER)} AND TRY_CAST(count AS BIGINT) = 0"):
-                self.problems.append(Problem("awards.csv", int(line), "count", "is 0; leave out awards the report does not give (missing is not zero)"))
+    def _row_rules(self, table: Table) -> dict[str, list[tuple[str, str]]]:
+        """Rules that look beyond one cell, as further checks of a column: each runs only
+        on cells that passed the column's own checks, in the same scan."""
+        rules: dict[str, list[tuple[str, str]]] = {}
+        if table.name == "observations" and self.units:
+            rules["value"] = [("over_100", f"""NOT list_contains(
+                (SELECT list(indicator_id) FROM {self.units} WHERE unit = 'percent'), indicator_id)
+                OR TRY_CAST(value AS DOUBLE) <= 100""")]
+        if table.name in ("observations", "awards"):
+            if self.owners:
+                rules["source_id"] = [("owner", f"""institution_id = ''
+                    OR (source_id, institution_id) IN (SELECT source_id, institution_id FROM {self.owners})""")]
+            rules["period_end"] = [("before_period", f"""NOT {_regex('period', YEAR)}
+                OR TRY_CAST(period_end AS INTEGER) >= TRY_CAST(period AS INTEGER)""")]
+        if table.name == "awards":
+            rules["count"] = [("zero", "TRY_CAST(count AS BIGINT) <> 0")]
+        return rules
+
+    def _owners_of(self, source_ids: list[str]) -> dict[str, str]:
+        return dict(self.rows(
+            f"SELECT source_id, any_value(institution_id) FROM {self.owners} WHERE list_contains(?, source_id) GROUP BY ALL",
+            [source_ids]))
 
 
 def _id_relation(table: Table, relation: str) -> str:
@@ -428,27 +449,24 @@ def validate_tables(raw: dict, problems: list[Problem] | None = None) -> Dataset
     plus `_line`, or None when unreadable). Raises DataError with every problem found."""
     checker = _Checker(_connection())
     checker.problems.extend(problems or [])
-    staged: set[str] = set()
-    for table in TABLES:
+    for table in TABLES:  # parents first: a child's checks read its parents' stages
         data = raw.get(table.name)
         if data is None:
             continue
         checker.stage(table, data)
-        staged.add(table.name)
         checker.cells(table)
         checker.duplicates(table)
-        if len(table.primary_key) == 1 and table.primary_key[0] in checker.present[table.name]:
+        present = checker.present[table.name]
+        if len(table.primary_key) == 1 and table.primary_key[0] in present:
             checker.parents[table.name] = _id_relation(table, f"stage_{table.name}")
-    checker.rules(
-        staged,
-        "stage_indicators" if {"indicator_id", "unit"} <= checker.present.get("indicators", set()) else None,
-        "stage_sources" if {"source_id", "institution_id"} <= checker.present.get("sources", set()) else None,
-    )
+        if table.name == "indicators" and {"indicator_id", "unit"} <= present:
+            checker.units = "stage_indicators"
+        if table.name == "sources" and {"source_id", "institution_id"} <= present:
+            checker.owners = "stage_sources"
     if checker.problems:
         checker.con.close()
         raise DataError(checker.problems)
-    counts = {table.name: checker.rows(f"SELECT count(*) FROM stage_{table.name}")[0][0] for table in TABLES}
-    return Dataset(checker.con, counts, checker.kept, notes=checker.notes)
+    return Dataset(checker.con, {table.name: checker.counts[table.name] for table in TABLES}, checker.kept, notes=checker.notes)
 
 
 validate_frames = validate_tables
@@ -459,8 +477,10 @@ def validate_dir(data_dir: Path) -> Dataset:
     raw: dict = {}
     encodings: dict[str, str] = {}
     problems: list[Problem] = []
-    for table in TABLES:
-        data, encoding, found = read_table(data_dir / table.file_name)
+    # The files are read side by side: Arrow's decoding and parsing release the GIL.
+    with ThreadPoolExecutor(max_workers=len(TABLES)) as pool:
+        results = list(pool.map(lambda table: read_table(data_dir / table.file_name), TABLES))
+    for table, (data, encoding, found) in zip(TABLES, results):
         raw[table.name] = data
         encodings[table.name] = encoding
         problems.extend(found)
@@ -492,13 +512,14 @@ def check_upload(table_name: str, frame, reference: dict, existing_keys=None):
             key = TABLES_BY_NAME[name].primary_key[0]
             if key in other.columns:
                 checker.parents[name] = _id_relation(TABLES_BY_NAME[name], f"ref_{name}")
+        if "unit" in getattr(reference.get("indicators"), "columns", []) and "indicators" in relations:
+            checker.units = relations["indicators"]
+        if "institution_id" in getattr(reference.get("sources"), "columns", []) and "sources" in relations:
+            checker.owners = relations["sources"]
         checker.stage(table, frame)
         checker.cells(table)
         checker.duplicates(table)
         checker.already_loaded(table, existing_keys)
-        indicators = relations.get("indicators") if "unit" in getattr(reference.get("indicators"), "columns", []) else None
-        sources = relations.get("sources") if "institution_id" in getattr(reference.get("sources"), "columns", []) else None
-        checker.rules({table_name}, indicators, sources)
         if checker.problems:
             return None, sorted(checker.problems), checker.notes
         rows = checker.con.execute(f"SELECT {typed_select(table)} FROM stage_{table.name} ORDER BY {LINE}").df()
