@@ -89,6 +89,9 @@ def open_connection(ref: WarehouseRef) -> duckdb.DuckDBPyConnection:
         con.execute(f"ATTACH ? AS {ALIAS} (READ_ONLY)", [ref.path])  # the path bound, not spliced
         # Never spill to disk: DuckDB's default spill folder is ./.tmp, inside the repo.
         con.execute("SET temp_directory = ''")
+        # DuckDB's default is 80 % of the machine's memory for its buffers, per instance;
+        # the app's heaviest national query needs a fraction of this.
+        con.execute("SET memory_limit = '1GB'")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         found = {
