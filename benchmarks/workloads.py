@@ -205,14 +205,23 @@ class PandasEngine:
         scores = scores[scores["score"].notna()]
         return summary_competition(level, scores)
 
+    def _described(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """The columns queries.observations gives: institution, indicator and source joined."""
+        return (rows.merge(self.institutions[["institution_id", "name_zh", "name_en", "type", "province"]], on="institution_id")
+                .merge(self.indicators[["indicator_id", "theme", "name_zh", "name_en", "unit"]], on="indicator_id", suffixes=("", "_indicator"))
+                .merge(self.sources[["source_id", "title", "title_en", "document"]], on="source_id")
+                .sort_values(["indicator_id", "province", "name_zh", "period", "kind"]))
+
     def compare(self, ctx) -> tuple:
-        obs = self.observations[self.observations["institution_id"].isin(ctx["compared"])]
+        obs = self._described(self.observations[self.observations["institution_id"].isin(ctx["compared"])])
         return (len(obs), _round(obs["value"].sum()))
 
     def profile(self, ctx) -> tuple:
         iid = ctx["profiled"]
-        return (int((self.observations["institution_id"] == iid).sum()), int((self.awards["institution_id"] == iid).sum()),
-                int((self.sources["institution_id"] == iid).sum()))
+        obs = self._described(self.observations[self.observations["institution_id"] == iid])
+        awards = self.awards[self.awards["institution_id"] == iid].merge(self.sources[["source_id", "title"]], on="source_id")
+        sources = self.sources[self.sources["institution_id"] == iid]
+        return (len(obs), len(awards), len(sources))
 
     def data(self, ctx) -> tuple:
         obs = self.observations.merge(self.indicators[["indicator_id", "theme"]], on="indicator_id").merge(
@@ -399,20 +408,27 @@ class SQLiteEngine:
         level = breakdown[breakdown["dimension"] == "level"].groupby(["key", "unit"])["count"].sum().astype(float)
         return summary_competition(level, scores)
 
+    _DESCRIBED = """
+        SELECT o.*, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province, d.theme,
+               d.name_zh AS indicator_zh, d.name_en AS indicator_en, d.unit, s.title, s.title_en, s.document
+        FROM observations o JOIN institutions i USING (institution_id) JOIN indicators d USING (indicator_id)
+        JOIN sources s USING (source_id)
+        WHERE o.institution_id IN ({marks})
+        ORDER BY o.indicator_id, i.province, i.name_zh, o.period, o.kind
+    """
+
     def compare(self, ctx) -> tuple:
         chosen = list(ctx["compared"])
-        rows = self.con.execute(f"""
-            SELECT o.*, d.name_zh, i.name_zh, s.title FROM observations o JOIN indicators d USING (indicator_id)
-            JOIN institutions i USING (institution_id) JOIN sources s USING (source_id)
-            WHERE o.institution_id IN ({", ".join("?" for _ in chosen)})
-        """, chosen).fetchall()
-        return (len(rows), _round(sum(row[5] for row in rows)))
+        obs = pd.read_sql(self._DESCRIBED.format(marks=", ".join("?" for _ in chosen)), self.con, params=chosen)
+        return (len(obs), _round(obs["value"].sum()))
 
     def profile(self, ctx) -> tuple:
         iid = ctx["profiled"]
-        counts = [self.con.execute(f"SELECT count(*) FROM {table} WHERE institution_id = ?", [iid]).fetchall()[0][0]
-                  for table in ("observations", "awards", "sources")]
-        return tuple(counts)
+        obs = pd.read_sql(self._DESCRIBED.format(marks="?"), self.con, params=[iid])
+        awards = pd.read_sql("SELECT a.*, s.title FROM awards a JOIN sources s USING (source_id) WHERE a.institution_id = ?",
+                             self.con, params=[iid])
+        sources = pd.read_sql("SELECT * FROM sources WHERE institution_id = ?", self.con, params=[iid])
+        return (len(obs), len(awards), len(sources))
 
     def data(self, ctx) -> tuple:
         (total,), = self.con.execute("SELECT count(*) FROM observations").fetchall()
@@ -420,7 +436,7 @@ class SQLiteEngine:
         page = self.con.execute(f"""
             SELECT o.indicator_id, o.institution_id FROM observations o JOIN indicators d USING (indicator_id)
             JOIN institutions i USING (institution_id)
-            ORDER BY CASE d.theme {order} END, o.indicator_id, i.province, i.name_zh, o.institution_id, o.period, o.kind, o.source_id
+            ORDER BY CASE d.theme {order} END, o.indicator_id, i.province, i.name_zh, o.institution_id, o.period, o.kind, o.source_id, o.rowid
             LIMIT ?
         """, [PAGE_ROWS]).fetchall()
         return (total, tuple(r[0] for r in page[:3]), tuple(r[1] for r in page[:3]))

@@ -691,16 +691,14 @@ def observation_count(
 ) -> int:
     """How many figures match: what the Data page says before it shows the first rows."""
     where, params = _observation_where(filters, themes, indicator_ids, search)
-    frame = query(
-        ref,
-        f"""
-        SELECT count(*) AS n FROM observations o
-        JOIN institutions i ON i.institution_id = o.institution_id
-        JOIN indicators d ON d.indicator_id = o.indicator_id
-        WHERE {where}
-        """,
-        params,
-    )
+    # The joins only narrow when a filter names their columns (every figure has its
+    # institution and indicator: the build checks it), so they are left out otherwise.
+    joins = ""
+    if filters.types or filters.provinces or filters.institutions:
+        joins += " JOIN institutions i ON i.institution_id = o.institution_id"
+    if themes:
+        joins += " JOIN indicators d ON d.indicator_id = o.indicator_id"
+    frame = query(ref, f"SELECT count(*) AS n FROM observations o{joins} WHERE {where}", params)
     return int(frame.iloc[0]["n"])
 
 
@@ -719,18 +717,28 @@ def observations_page(
     indicator (id, names), source title, evidence or notes, case-insensitively, as plain
     text within one field."""
     where, params = _observation_where(filters, themes, indicator_ids, search)
+    order = """array_position(['employment', 'training', 'competition', 'party_building', 'other'], d.theme),
+               o.indicator_id, i.province, i.name_zh, o.institution_id, o.period, o.kind, o.source_id, o.rowid"""
+    # The page's rows are picked first, by rowid, and only they are joined to their
+    # sources and given every column: the sort no longer carries a million wide rows.
     return query(
         ref,
         f"""
+        WITH page AS (
+            SELECT o.rowid AS row_id FROM observations o
+            JOIN institutions i ON i.institution_id = o.institution_id
+            JOIN indicators d ON d.indicator_id = o.indicator_id
+            WHERE {where}
+            ORDER BY {order}
+            LIMIT ? OFFSET ?
+        )
         SELECT {_OBSERVATION_COLUMNS}
-        FROM observations o
+        FROM page p
+        JOIN observations o ON o.rowid = p.row_id
         JOIN institutions i ON i.institution_id = o.institution_id
         JOIN indicators d ON d.indicator_id = o.indicator_id
         JOIN sources s ON s.source_id = o.source_id
-        WHERE {where}
-        ORDER BY array_position(['employment', 'training', 'competition', 'party_building', 'other'], d.theme),
-                 o.indicator_id, i.province, i.name_zh, o.institution_id, o.period, o.kind, o.source_id
-        LIMIT ? OFFSET ?
+        ORDER BY {order}
         """,
         params + [int(limit), int(offset)],
     )

@@ -105,7 +105,6 @@ DERIVED_TABLES = {
         SELECT institution_id, period, period_end, level, grade, recipient, unit,
                sum(count)::BIGINT AS count, count(*)::BIGINT AS award_rows
         FROM kept GROUP BY ALL
-        ORDER BY institution_id, period
     """,
 }
 
