@@ -204,7 +204,8 @@ def render(args, command, load, national_build, small_build, small_pages, nation
 
     lines += ["", "## Reading the misses", "",
               "A budget marked missed is reported as measured. What was done about each, and what remains,",
-              "is in [national-scale.md](national-scale.md) and [scaling.md](scaling.md).", ""]
+              "is in [national-scale.md](national-scale.md#what-the-budgets-say); what one machine serves and",
+              "how the app grows past it, in [scaling.md](scaling.md).", ""]
     return "\n".join(lines)
 
 
