@@ -184,11 +184,7 @@ class PandasEngine:
             ids = [i for i in ids if i in ind.index]
             latest = self._latest(ids)
             counted = latest[latest["qualifier"].isin(COUNTED)]
-            rows = []
-            for indicator_id in ids:
-                stats, _ = transforms.histogram(counted.loc[counted["indicator_id"] == indicator_id, "value"], ind.loc[indicator_id, "unit"])
-                rows.append(stats.rename(indicator_id))
-            stats = pd.DataFrame(rows)
+            stats = _section_stats(counted, ids, ind)
             ranked = _rank(counted, ind)
             peers = _peers(latest, counted, inst, ctx["marked"])
             out.append(summary_employment(stats, ranked, peers, ids))
@@ -229,6 +225,17 @@ class PandasEngine:
         obs["theme_rank"] = obs["theme"].map({theme: rank for rank, theme in enumerate(THEME_ORDER)})
         page = obs.sort_values(["theme_rank", "indicator_id", "province", "name_zh", "institution_id", "period", "kind", "source_id"]).head(PAGE_ROWS)
         return (len(obs), tuple(page["indicator_id"].head(3)), tuple(page["institution_id"].head(3)))
+
+
+def _section_stats(counted: pd.DataFrame, ids, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The distribution's statistics per indicator, by the app's own pandas binning rule
+    (transforms.histogram, which mirrors queries.distribution)."""
+    rows = []
+    for indicator_id in ids:
+        values = counted.loc[counted["indicator_id"] == indicator_id, "value"]
+        stats, _ = transforms.histogram(values, indicators.loc[indicator_id, "unit"])
+        rows.append(stats.rename(indicator_id))
+    return pd.DataFrame(rows)
 
 
 def _rank(counted: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -351,10 +358,7 @@ class SQLiteEngine:
             ids = [i for i in ids if i in ind.index]
             latest = self._latest(ids)
             counted = latest[latest["qualifier"].isin(COUNTED)]
-            rows = []
-            for indicator_id in ids:
-                stats, _ = transforms.histogram(counted.loc[counted["indicator_id"] == indicator_id, "value"], ind.loc[indicator_id, "unit"])
-                rows.append(stats.rename(indicator_id))
+            stats = _section_stats(counted, ids, ind)
             marks = ", ".join("?" for _ in ids)
             ranked = pd.read_sql(f"""
                 WITH latest AS ({_LATEST_SQL.format(marks=marks)}),
@@ -380,7 +384,7 @@ class SQLiteEngine:
                 SELECT c.institution_id, c.indicator_id, k.below, k.peer_n FROM chosen c
                 LEFT JOIN counts k ON k.institution_id = c.institution_id AND k.indicator_id = c.indicator_id
             """, self.con, params=[*ids, *chosen])
-            out.append(summary_employment(pd.DataFrame(rows), ranked, peers, ids))
+            out.append(summary_employment(stats, ranked, peers, ids))
         return tuple(out)
 
     def competition(self, ctx) -> tuple:

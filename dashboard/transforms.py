@@ -180,6 +180,31 @@ DEFAULT_TIER_WEIGHTS = {"tier1": 3.0, "tier2": 2.0, "tier3": 1.0, "excellent": 0
 _TOTAL_KEY = ["institution_id", "source_id", "period", "level", "recipient"]
 
 
+def awards_table(awards: pd.DataFrame, lang: str, *, with_institution: bool = True) -> pd.DataFrame:
+    """Award rows as people read them: labelled columns, names in the page's language,
+    evidence and notes kept (the competition page lists every institution's; the profile
+    one institution's, without the institution and source columns)."""
+    english = lang == "en"
+    columns = {}
+    if with_institution:
+        columns[t("institution", lang)] = awards["institution_en" if english else "institution_zh"]
+    columns |= {
+        t("period", lang): awards["period"],
+        t("competition", lang): awards["competition_en"].fillna(awards["competition"]) if english else awards["competition"],
+        t("level", lang): [v("level", x, lang) for x in awards["level"]],
+        t("grade", lang): [v("grade", x, lang) for x in awards["grade"]],
+        t("recipient", lang): [v("recipient", x, lang) for x in awards["recipient"]],
+        t("count", lang): awards["count"],
+        t("unit", lang): [v("award_unit", x, lang) for x in awards["unit"]],
+        t("is_total", lang): awards["is_total"],
+    }
+    if with_institution:
+        columns[t("source", lang)] = awards["source_title_en"].fillna(awards["source_title"]) if english else awards["source_title"]
+    columns[t("evidence", lang)] = awards["evidence"]
+    columns[t("notes", lang)] = awards["notes"]
+    return pd.DataFrame(columns)
+
+
 def counted_awards(awards: pd.DataFrame) -> pd.DataFrame:
     """The award rows to count: a report's total replaces its itemised rows of the same
     source, period, level and recipient, so nothing is counted twice."""

@@ -28,6 +28,19 @@ _ONLY_LINE_ENDS = re.compile(rb"\n*\Z")
 _SENTINEL = "\U0010fffdend\U0010fffd"
 
 
+def header_problems(names: list[str], file_name: str) -> list[Problem]:
+    """Blank and repeated column names in a header (CSV or XLSX), trailing blanks removed."""
+    problems = []
+    seen: set[str] = set()
+    for position, name in enumerate(names):
+        if not name:
+            problems.append(Problem(file_name, 1, f"column {position + 1}", "header cell is blank"))
+        elif name in seen:
+            problems.append(Problem(file_name, 1, name, "column appears twice in the header"))
+        seen.add(name)
+    return problems
+
+
 class _Unsuitable(Exception):
     """The fast parser cannot vouch for this file; use the careful one."""
 
@@ -56,14 +69,7 @@ def parse_csv_bytes(data: bytes, file_name: str) -> tuple[pa.Table | None, list[
     names = [cell.strip() for cell in header]
     while names and not names[-1]:
         names.pop()  # Excel leaves trailing commas after a deleted column
-    problems = []
-    seen: set[str] = set()
-    for position, name in enumerate(names):
-        if not name:
-            problems.append(Problem(file_name, 1, f"column {position + 1}", "header cell is blank"))
-        elif name in seen:
-            problems.append(Problem(file_name, 1, name, "column appears twice in the header"))
-        seen.add(name)
+    problems = header_problems(names, file_name)
     if problems:
         return None, problems
 

@@ -8,7 +8,7 @@ import zipfile
 import pandas as pd
 
 from .problems import Problem
-from .reader import LINE
+from .reader import LINE, header_problems
 
 # A workbook is a zip: 10 MB of it can unpack to gigabytes (a "zip bomb") that openpyxl
 # would read into memory. The declared sizes are checked first; zipfile never unpacks more
@@ -64,14 +64,7 @@ def parse_xlsx(raw: bytes, name: str, max_rows: int | None = None) -> tuple[pd.D
             header.pop()
         if not header:
             return None, [Problem(name, 1, "", "row 1 must be the header (the column names)")]
-        problems = []
-        seen: set[str] = set()
-        for position, column in enumerate(header):
-            if not column:
-                problems.append(Problem(name, 1, f"column {position + 1}", "header cell is blank"))
-            elif column in seen:
-                problems.append(Problem(name, 1, column, "column appears twice in the header"))
-            seen.add(column)
+        problems = header_problems(header, name)
         if problems:
             return None, problems
         width = len(header)

@@ -118,23 +118,7 @@ if many:
 if awards.empty:
     st.info(t("no_figures", lang))
 else:
-    names = awards["institution_en" if lang == "en" else "institution_zh"]
-    competition = awards["competition_en"].fillna(awards["competition"]) if lang == "en" else awards["competition"]
-    source = awards["source_title_en"].fillna(awards["source_title"]) if lang == "en" else awards["source_title"]
-    st.dataframe(pd.DataFrame({
-        t("institution", lang): names,
-        t("period", lang): awards["period"],
-        t("competition", lang): competition,
-        t("level", lang): [v("level", x, lang) for x in awards["level"]],
-        t("grade", lang): [v("grade", x, lang) for x in awards["grade"]],
-        t("recipient", lang): [v("recipient", x, lang) for x in awards["recipient"]],
-        t("count", lang): awards["count"],
-        t("unit", lang): [v("award_unit", x, lang) for x in awards["unit"]],
-        t("is_total", lang): awards["is_total"],
-        t("source", lang): source,
-        t("evidence", lang): awards["evidence"],
-        t("notes", lang): awards["notes"],
-    }), hide_index=True, key="competitions")
+    st.dataframe(transforms.awards_table(awards, lang), hide_index=True, key="competitions")
 
 st.subheader(t("hosting", lang))
 if many:

@@ -73,16 +73,4 @@ st.subheader(t("profile_awards", lang))
 if awards.empty:
     st.info(t("not_reported_long", lang))
 else:
-    competition = awards["competition_en"].fillna(awards["competition"]) if lang == "en" else awards["competition"]
-    st.dataframe(pd.DataFrame({
-        t("period", lang): awards["period"],
-        t("competition", lang): competition,
-        t("level", lang): [v("level", x, lang) for x in awards["level"]],
-        t("grade", lang): [v("grade", x, lang) for x in awards["grade"]],
-        t("recipient", lang): [v("recipient", x, lang) for x in awards["recipient"]],
-        t("count", lang): awards["count"],
-        t("unit", lang): [v("award_unit", x, lang) for x in awards["unit"]],
-        t("is_total", lang): awards["is_total"],
-        t("evidence", lang): awards["evidence"],
-        t("notes", lang): awards["notes"],
-    }), hide_index=True, key="profile_awards")
+    st.dataframe(transforms.awards_table(awards, lang, with_institution=False), hide_index=True, key="profile_awards")

@@ -97,3 +97,16 @@ def test_tidy_table_headers_follow_the_language(data):
     en = transforms.tidy_table(data["obs"].head(3), "en")
     assert "院校" in zh.columns and "Institution" in en.columns
     assert "institution_id" in zh.columns and "evidence" not in zh.columns and "原文摘录" in zh.columns
+
+
+def test_awards_table_labels_columns_and_leaves_out_the_institution_on_a_profile():
+    awards = pd.DataFrame({
+        "institution_zh": ["甲院"], "institution_en": ["A"], "period": [2021], "competition": ["大赛"],
+        "competition_en": [None], "level": ["national"], "grade": ["gold"], "recipient": ["student"], "count": [2],
+        "unit": ["items"], "is_total": [False], "source_title": ["总结"], "source_title_en": ["Summary"],
+        "evidence": ["获金奖2项"], "notes": [None],
+    })
+    full = transforms.awards_table(awards, "zh")
+    assert list(full.columns)[:2] == ["院校", "时期"] and full.iloc[0]["院校"] == "甲院"
+    profile = transforms.awards_table(awards, "en", with_institution=False)
+    assert "Institution" not in profile.columns and profile.iloc[0]["Competition"] == "大赛"  # no English name: the Chinese one
