@@ -172,12 +172,18 @@ def observations(
 
 
 @st.cache_data(**_CACHE)
-def awards(ref: WarehouseRef, filters: Filters) -> pd.DataFrame:
-    """Award rows under the filters. Awards are results, so the actual/target filter keeps
-    them unless only targets are asked for."""
+def awards(ref: WarehouseRef, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+    """Award rows under the filters (the first `limit` of them when given: at national
+    scale a page lists a few hundred of 700,000). Awards are results, so the actual/target
+    filter keeps them unless only targets are asked for."""
     where_i, params = _institution_clause(filters)
     where_p, period_params = _period_clause(filters, "a")
     results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    params = params + period_params
+    limited = ""
+    if limit is not None:
+        limited = "LIMIT ?"
+        params.append(int(limit))
     return query(
         ref,
         f"""
@@ -189,11 +195,12 @@ def awards(ref: WarehouseRef, filters: Filters) -> pd.DataFrame:
         JOIN institutions i ON i.institution_id = a.institution_id
         JOIN sources s ON s.source_id = a.source_id
         WHERE {where_i} AND {where_p} AND {results_wanted}
-        ORDER BY i.province, i.name_zh, a.period,
+        ORDER BY i.province, i.name_zh, a.institution_id, a.period,
                  array_position(['international', 'national', 'provincial', 'municipal', 'school'], a.level),
                  a.competition, a.grade
+        {limited}
         """,
-        params + period_params,
+        params,
     )
 
 
@@ -955,32 +962,6 @@ def award_count(ref: WarehouseRef, filters: Filters) -> int:
         params + params_p,
     )
     return int(frame.iloc[0]["n"])
-
-
-@st.cache_data(**_CACHE)
-def awards_page(ref: WarehouseRef, filters: Filters, limit: int = 1000) -> pd.DataFrame:
-    """The first `limit` award rows of awards(), in the same order and columns."""
-    where_i, params = _institution_clause(filters)
-    where_p, period_params = _period_clause(filters, "a")
-    results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
-    return query(
-        ref,
-        f"""
-        SELECT a.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
-               a.period, a.period_end, a.period_type, a.competition, a.competition_en,
-               a.level, a.grade, a.recipient, a.count, a.unit, a.qualifier, a.is_total,
-               a.source_id, s.title AS source_title, s.title_en AS source_title_en, a.evidence, a.notes
-        FROM awards a
-        JOIN institutions i ON i.institution_id = a.institution_id
-        JOIN sources s ON s.source_id = a.source_id
-        WHERE {where_i} AND {where_p} AND {results_wanted}
-        ORDER BY i.province, i.name_zh, a.institution_id, a.period,
-                 array_position(['international', 'national', 'provincial', 'municipal', 'school'], a.level),
-                 a.competition, a.grade
-        LIMIT ?
-        """,
-        params + period_params + [int(limit)],
-    )
 
 
 @st.cache_data(**_CACHE)

@@ -112,7 +112,7 @@ st.subheader(t("competitions_table", lang))
 if many:
     # The first rows only, and how many there are: a browser table of 700,000 rows helps no one.
     award_total = queries.award_count(ctx.ref, ctx.filters)
-    awards = queries.awards_page(ctx.ref, ctx.filters, limit=ui.PAGE_ROWS)
+    awards = queries.awards(ctx.ref, ctx.filters, limit=ui.PAGE_ROWS)
     if award_total > len(awards):
         st.caption(t("rows_first", lang, n=f"{award_total:,}", shown=f"{len(awards):,}"))
 if awards.empty:

@@ -240,8 +240,8 @@ def test_award_queries_match_the_pandas_rules(sref):
     sizes = queries.institutions(sref).groupby("type").size()
     assert (breakdown["type_n"] == breakdown["type"].map(sizes)).all()
     assert queries.award_count(sref, EVERYTHING) == len(awards)
-    page = queries.awards_page(sref, EVERYTHING, limit=20)
-    assert len(page) == 20
+    page = queries.awards(sref, EVERYTHING, limit=20)
+    pd.testing.assert_frame_equal(queries.awards(sref, EVERYTHING).head(20).reset_index(drop=True), page)
 
 
 def test_sources_page_is_the_first_rows_of_sources(sref):
