@@ -185,8 +185,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "competitions_table": ("赛事列表", "Competitions"),
     "award_score": ("加权获奖得分", "Weighted award score"),
     "award_score_formula": (
-        "得分 = Σ 数量 × 级别权重 × 等次权重。合计行替代其同一来源、时期、级别、获奖者下的分项行；“项”与“人次”按原文计数相加。",
-        "Score = Σ count × level weight × tier weight. A total replaces the itemised rows of the same source, period, level and recipient; items and person-times are added as the reports give them.",
+        "得分 = Σ 数量 × 级别权重 × 等次权重，只计所选计数单位（{unit}）的获奖：“项”与“人次”口径不同，不相加。合计行替代其同一来源、时期、级别、获奖者下的分项行。",
+        "Score = Σ count × level weight × tier weight, over the awards counted in the chosen unit ({unit}) only: items and person-times measure different things and are never added. A total replaces the itemised rows of the same source, period, level and recipient.",
     ),
     "level_weights": ("级别权重", "Level weights"),
     "tier_weights": ("等次权重", "Tier weights"),
@@ -318,7 +318,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_level": ("按级别", "by level"),
     "by_tier": ("按等次", "by grade tier"),
     "by_recipient": ("按获奖者", "by recipient"),
-    "score_distribution": ("加权获奖得分分布（{span}）", "Weighted award score: distribution ({span})"),
+    "score_distribution": ("加权获奖得分分布（{unit}，{span}）", "Weighted award score: distribution ({unit}, {span})"),
     "score_no_awards": ("{n} 所院校无获奖记录，不计入（不等于 0 分）。", "{n} institutions have no award rows and are left out (not a score of 0)."),
     # office exports (Excel workbook, PowerPoint deck)
     "xlsx_sheet_data": ("数据", "Data"),

@@ -927,10 +927,12 @@ def award_scores(
     filters: Filters,
     level_weights: tuple[tuple[str, float], ...],
     tier_weights: tuple[tuple[str, float], ...],
+    unit: str = "items",
 ) -> pd.DataFrame:
     """Σ count × level weight × tier weight per institution of the field (type and province
-    filters) that has counted award rows: institution_id, name_zh, name_en, type, province,
-    score, award_rows. Institutions without award rows are absent: no score, not zero."""
+    filters) that has counted award rows in `unit` (items and person-times are never added):
+    institution_id, name_zh, name_en, type, province, score, award_rows. Institutions
+    without such rows are absent: no score, not zero."""
     counted, params = _counted_awards_cte(filters, field_only=True)
     levels, level_w = [k for k, _ in level_weights], [float(w) for _, w in level_weights]
     tiers, tier_w = [k for k, _ in tier_weights], [float(w) for _, w in tier_weights]
@@ -943,10 +945,11 @@ def award_scores(
                            * coalesce(list_extract(?::DOUBLE[], list_position(?, c.tier)), 0)) AS score,
                sum(c.award_rows)::BIGINT AS award_rows
         FROM counted c JOIN institutions i USING (institution_id)
+        WHERE c.unit = ?
         GROUP BY ALL
         ORDER BY c.institution_id
         """,
-        params + [level_w, levels, tier_w, tiers],
+        params + [level_w, levels, tier_w, tiers, unit],
     )
 
 

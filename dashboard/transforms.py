@@ -225,12 +225,15 @@ def award_scores(
     scope: pd.DataFrame,
     level_weights: dict[str, float] | None = None,
     tier_weights: dict[str, float] | None = None,
+    unit: str = "items",
 ) -> pd.DataFrame:
-    """Σ count × level weight × tier weight per institution. Institutions with no award
-    rows get no score (NaN): not reported is not zero."""
+    """Σ count × level weight × tier weight per institution, over the award rows counted in
+    one unit: items and person-times are different measures and never added together.
+    Institutions with no award rows in that unit get no score (NaN): not reported is not zero."""
     level_weights = {**DEFAULT_LEVEL_WEIGHTS, **(level_weights or {})}
     tier_weights = {**DEFAULT_TIER_WEIGHTS, **(tier_weights or {})}
     counted = counted_awards(awards)
+    counted = counted[counted["unit"] == unit]
     out = scope[["institution_id"]].copy()
     if counted.empty:
         out["score"] = float("nan")

@@ -63,7 +63,7 @@ else:
     ui.chart(charts.award_stack(in_unit, ctx.scope, "recipient", lang, title), "by_recipient")
 
 st.subheader(t("award_score", lang))
-st.caption(t("award_score_formula", lang))
+st.caption(t("award_score_formula", lang, unit=unit_label))
 
 
 def _restore_weights() -> None:
@@ -100,12 +100,12 @@ with mapping:
         hide_index=True, key="tier_mapping",
     )
 
-title = f"{t('award_score', lang)}（{span}）" if lang == "zh" else f"{t('award_score', lang)} ({span})"
+title = f"{t('award_score', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('award_score', lang)} ({unit_label}, {span})"
 if many:
-    scores = queries.award_scores(ctx.ref, field_filters, tuple(level_weights.items()), tuple(tier_weights.items()))
-    ui.score_distribution(ctx, scores, marked, peer, custom, top_n, colours, t("score_distribution", lang, span=span))
+    scores = queries.award_scores(ctx.ref, field_filters, tuple(level_weights.items()), tuple(tier_weights.items()), unit)
+    ui.score_distribution(ctx, scores, marked, peer, custom, top_n, colours, t("score_distribution", lang, unit=unit_label, span=span))
 else:
-    scores = transforms.award_scores(awards, ctx.scope, level_weights, tier_weights)
+    scores = transforms.award_scores(awards, ctx.scope, level_weights, tier_weights, unit)
     ui.chart(charts.score_bars(scores, ctx.scope, lang, ctx.colours, title), "score")
 
 st.subheader(t("competitions_table", lang))

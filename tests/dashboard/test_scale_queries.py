@@ -272,6 +272,14 @@ def test_award_totals_replace_their_items_in_sql_as_in_pandas(ref):
     ).set_index("institution_id")
     assert np.allclose(scores.loc[expected.index, "score"], expected["score"])
     assert (scores.loc[expected.index, "award_rows"] == expected["award_rows"]).all()
+    for unit in ("items", "person_times"):
+        expected = transforms.award_scores(awards, scope, unit=unit).dropna(subset=["score"]).set_index("institution_id")
+        scores = queries.award_scores(
+            ref, EVERYTHING, tuple(transforms.DEFAULT_LEVEL_WEIGHTS.items()),
+            tuple(transforms.DEFAULT_TIER_WEIGHTS.items()), unit,
+        ).set_index("institution_id")
+        assert set(scores.index) == set(expected.index)
+        assert np.allclose(scores.loc[expected.index, "score"], expected["score"])
 
 
 def test_a_narrower_period_picks_the_latest_figure_within_it(sref):

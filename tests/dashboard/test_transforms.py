@@ -45,6 +45,22 @@ def test_award_score_formula_and_missing_is_not_zero(data):
     assert doubled["dalian_vtc"] == pytest.approx(2 * scores["dalian_vtc"])
 
 
+def test_award_score_never_adds_items_to_person_times(data):
+    """Tianjin reports some awards in items and its totals in person-times: each unit gets
+    its own score, and an institution with nothing in a unit gets none (not zero)."""
+    counted = transforms.counted_awards(data["awards"])
+    tianjin = counted[counted["institution_id"] == "tianjin_livtc"]
+    assert set(tianjin["unit"]) == {"items", "person_times"}
+    items = transforms.award_scores(data["awards"], data["scope"], unit="items").set_index("institution_id")["score"]
+    persons = transforms.award_scores(data["awards"], data["scope"], unit="person_times").set_index("institution_id")["score"]
+    for unit, scores in (("items", items), ("person_times", persons)):
+        rows = tianjin[tianjin["unit"] == unit]
+        expected = (rows["count"] * rows["level"].map(transforms.DEFAULT_LEVEL_WEIGHTS)
+                    * rows["tier"].map(transforms.DEFAULT_TIER_WEIGHTS)).sum()
+        assert scores["tianjin_livtc"] == pytest.approx(expected)
+    assert math.isnan(persons["dalian_vtc"])  # Dalian counts only items
+
+
 def test_headline_table_says_not_reported(data):
     table = transforms.headline_table(data["obs"], data["awards"], data["scope"], data["indicators"], "zh")
     hubei = table[table["院校"] == "湖北开放大学"].iloc[0]
