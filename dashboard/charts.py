@@ -234,8 +234,12 @@ def indicator_bars(
         )
     shown = pd.DataFrame([figure for _, figure in actual + target]) if actual or target else rows.iloc[0:0]
     top = float(shown["value"].max()) if not shown.empty else 1.0
-    x_range = [0, max(100.0, top * 1.25)] if indicator["unit"] == "percent" else [0, top * 1.3 or 1]
-    fig.update_xaxes(range=x_range, title=v("unit", indicator["unit"], lang), rangemode="tozero", fixedrange=True)
+    if indicator["unit"] == "percent":
+        # Room after 100 for the value labels, but no tick past 100: no rate exceeds it.
+        x_range, ticks = [0, 116.0], list(range(0, 101, 20))
+    else:
+        x_range, ticks = [0, top * 1.3 or 1], None
+    fig.update_xaxes(range=x_range, tickvals=ticks, title=v("unit", indicator["unit"], lang), rangemode="tozero", fixedrange=True)
     fig.update_yaxes(categoryorder="array", categoryarray=categories, autorange="reversed", automargin=True, fixedrange=True)
     _layout(fig, indicator_title(indicator, shown, lang), height=90 + 34 * len(categories), barmode="group", showlegend=bool(target))
     return with_story(fig, _indicator_takeaway(shown, indicator, missing, lang), sources_caption(shown, lang))

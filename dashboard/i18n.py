@@ -185,8 +185,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "competitions_table": ("赛事列表", "Competitions"),
     "award_score": ("加权获奖得分", "Weighted award score"),
     "award_score_formula": (
-        "得分 = Σ 数量 × 级别权重 × 等次权重，只计所选计数单位（{unit}）的获奖：“项”与“人次”口径不同，不相加。合计行替代其同一来源、时期、级别、获奖者下的分项行。",
-        "Score = Σ count × level weight × tier weight, over the awards counted in the chosen unit ({unit}) only: items and person-times measure different things and are never added. A total replaces the itemised rows of the same source, period, level and recipient.",
+        "得分 = Σ 数量 × 级别权重 × 等次权重，只计所选计数单位（{unit}）的获奖：“项”与“人次”口径不同，不相加。合计行替代其同一来源、时期、级别、获奖者、计数单位下的分项行。",
+        "Score = Σ count × level weight × tier weight, over the awards counted in the chosen unit ({unit}) only: items and person-times measure different things and are never added. A total replaces the itemised rows of the same source, period, level, recipient and unit.",
     ),
     "level_weights": ("级别权重", "Level weights"),
     "tier_weights": ("等次权重", "Tier weights"),

@@ -872,7 +872,7 @@ def completeness_counts(ref: WarehouseRef, filters: Filters, theme: str) -> pd.D
 def _counted_awards_cte(filters: Filters, field_only: bool) -> tuple[str, list]:
     """CTEs `scope` and `counted`: the awards to count in scope, from the ETL's table
     award_counted (a report's total replaces its itemised rows of the same source, period,
-    level and recipient; rows summed, award_rows saying how many each sum stands for),
+    level, recipient and unit; rows summed, award_rows saying how many each sum stands for),
     with the tier of transforms.TIER_OF_GRADE."""
     if field_only:
         where_i, params = _field_clause(filters)

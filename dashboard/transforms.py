@@ -159,7 +159,8 @@ def headline_table(obs: pd.DataFrame, awards: pd.DataFrame, scope: pd.DataFrame,
                 f"{int(total)}{v('award_unit', unit, lang)}" if lang == "zh" else f"{int(total)} {v('award_unit', unit, lang)}"
                 for unit, total in national.groupby("unit")["count"].sum().items()
             ]
-            row[label] = " + ".join(parts)
+            # Listed, not summed: items and person-times may count the same awards.
+            row[label] = ("；" if lang == "zh" else "; ").join(parts)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -177,7 +178,7 @@ TIERS = ("tier1", "tier2", "tier3", "excellent", "other")
 LEVELS = ("international", "national", "provincial", "municipal", "school")
 DEFAULT_LEVEL_WEIGHTS = {"international": 10.0, "national": 5.0, "provincial": 3.0, "municipal": 1.5, "school": 0.5}
 DEFAULT_TIER_WEIGHTS = {"tier1": 3.0, "tier2": 2.0, "tier3": 1.0, "excellent": 0.5, "other": 1.0}
-_TOTAL_KEY = ["institution_id", "source_id", "period", "level", "recipient"]
+_TOTAL_KEY = ["institution_id", "source_id", "period", "level", "recipient", "unit"]
 
 
 def awards_table(awards: pd.DataFrame, lang: str, *, with_institution: bool = True) -> pd.DataFrame:
@@ -207,7 +208,8 @@ def awards_table(awards: pd.DataFrame, lang: str, *, with_institution: bool = Tr
 
 def counted_awards(awards: pd.DataFrame) -> pd.DataFrame:
     """The award rows to count: a report's total replaces its itemised rows of the same
-    source, period, level and recipient, so nothing is counted twice."""
+    source, period, level, recipient and unit, so nothing is counted twice. (Units are
+    never added together, so a person-times total leaves item rows to the items view.)"""
     if awards.empty:
         return awards.assign(tier=pd.Series(dtype="string"))
     is_total = awards["is_total"].astype(bool)

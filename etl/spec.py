@@ -177,7 +177,7 @@ AWARDS = Table(
         _vocab("unit", AWARD_UNITS),
         _vocab("qualifier", QUALIFIERS),
         # A total the report gives for a level ("国家级奖项8项"); itemised rows from the same
-        # source, period, level and recipient may be part of it.
+        # source, period, level, recipient and unit may be part of it.
         _flag("is_total"),
         Column("source_id", "slug", references="sources", max_length=60),
         Column("evidence", "text"),

@@ -19,7 +19,7 @@ from .spec import TABLES, Table
 from .validate import Dataset, typed_select
 
 BUILDING_SUFFIX = ".building"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 _TARGET = "building"
 
 
@@ -88,16 +88,18 @@ DERIVED_TABLES = {
         ORDER BY o.indicator_id, o.institution_id  -- queries pick indicators: row groups by indicator
     """,
     # The awards to count, summed: a report's total (is_total) replaces its itemised rows
-    # of the same source, period, level and recipient, so nothing is counted twice.
+    # of the same source, period, level, recipient and unit, so nothing is counted twice.
+    # Items in another unit stay: the dashboard never adds items to person-times, so a
+    # person-times total cannot double-count them, and dropping them would hide them.
     # award_rows: how many award rows each sum stands for.
     "award_counted": f"""
         CREATE TABLE {_TARGET}.award_counted AS
-        WITH totals AS (SELECT DISTINCT source_id, period, level, recipient FROM {_TARGET}.awards WHERE is_total),
+        WITH totals AS (SELECT DISTINCT source_id, period, level, recipient, unit FROM {_TARGET}.awards WHERE is_total),
         kept AS (
             SELECT a.institution_id, a.period, a.period_end, a.level, a.grade, a.recipient, a.unit, a.count
             FROM {_TARGET}.awards a
             ANTI JOIN totals t ON t.source_id = a.source_id AND t.period = a.period AND t.level = a.level
-                               AND t.recipient = a.recipient
+                               AND t.recipient = a.recipient AND t.unit = a.unit
             UNION ALL
             SELECT institution_id, period, period_end, level, grade, recipient, unit, count
             FROM {_TARGET}.awards WHERE is_total

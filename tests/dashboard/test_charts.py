@@ -37,6 +37,7 @@ def test_indicator_bars_values_and_not_reported(setup):
     assert len(missing.y) == 4 and set(missing.text) == {"未报告"}
     assert list(missing.x) == [0, 0, 0, 0] and missing.mode == "text"  # a label, not a zero bar
     assert fig.layout.title.text == "毕业去向落实率（%，2021年）"
+    assert max(fig.layout.xaxis.tickvals) == 100  # a rate's axis never shows a tick past 100%
 
 
 def test_hover_shows_value_unit_period_qualifier_and_source(setup):

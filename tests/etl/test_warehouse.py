@@ -218,7 +218,7 @@ def test_derived_tables_follow_their_rules(built):
     (expected,), = con.execute("""
         SELECT count(*) FROM awards a WHERE a.is_total OR NOT EXISTS (
             SELECT 1 FROM awards t WHERE t.is_total AND t.source_id = a.source_id AND t.period = a.period
-              AND t.level = a.level AND t.recipient = a.recipient)
+              AND t.level = a.level AND t.recipient = a.recipient AND t.unit = a.unit)
     """).fetchall()
     assert counted == expected < con.execute("SELECT count(*) FROM awards").fetchall()[0][0]
     info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
