@@ -97,7 +97,7 @@ class DuckDBEngine:
     def competition(self, ctx) -> tuple:
         q, f = self.q, self.everything
         breakdown = q.award_breakdown(self.ref, f)
-        scores = q.award_scores(self.ref, f, WEIGHTS_LEVEL, WEIGHTS_TIER)
+        scores = q.award_scores(self.ref, f, WEIGHTS_LEVEL, WEIGHTS_TIER, "items")
         level = breakdown[breakdown["dimension"] == "level"].groupby(["key", "unit"])["count"].sum()
         return summary_competition(level, scores)
 
@@ -197,7 +197,7 @@ class PandasEngine:
             typed.groupby(["type", by, "unit"])["count"].sum()
         level = typed.groupby(["level", "unit"])["count"].sum().astype(float)
         level.index = level.index.set_names(["key", "unit"])
-        scores = transforms.award_scores(self.awards.assign(is_total=self.awards["is_total"].astype(bool)), self.institutions)
+        scores = transforms.award_scores(self.awards.assign(is_total=self.awards["is_total"].astype(bool)), self.institutions, unit="items")
         scores = scores[scores["score"].notna()]
         return summary_competition(level, scores)
 
@@ -265,7 +265,7 @@ SQLITE_INDEXES = (
     "CREATE INDEX obs_indicator ON observations (indicator_id, kind)",
     "CREATE INDEX obs_institution ON observations (institution_id)",
     "CREATE INDEX awards_institution ON awards (institution_id)",
-    "CREATE INDEX awards_total ON awards (source_id, period, level, recipient)",
+    "CREATE INDEX awards_total ON awards (source_id, period, level, recipient, unit)",
     "CREATE INDEX sources_institution ON sources (institution_id)",
     "CREATE INDEX institutions_type ON institutions (type)",
 )
@@ -395,7 +395,7 @@ class SQLiteEngine:
                 FROM awards a
                 WHERE a.is_total OR NOT EXISTS (
                     SELECT 1 FROM awards t WHERE t.is_total AND t.source_id = a.source_id AND t.period = a.period
-                      AND t.level = a.level AND t.recipient = a.recipient))
+                      AND t.level = a.level AND t.recipient = a.recipient AND t.unit = a.unit))
         """
         breakdown = pd.read_sql(counted + """
             SELECT 'level' AS dimension, i.type, c.level AS key, c.unit, sum(c.count) AS count FROM counted c JOIN institutions i USING (institution_id) GROUP BY 2, 3, 4
@@ -407,7 +407,7 @@ class SQLiteEngine:
         scores = pd.read_sql(counted + f"""
             SELECT institution_id, sum(count * (CASE level {level_w} ELSE 0 END) * (CASE tier {tier_w} ELSE 0 END)) AS score,
                    count(*) AS award_rows
-            FROM counted GROUP BY institution_id
+            FROM counted WHERE unit = 'items' GROUP BY institution_id
         """, self.con)
         level = breakdown[breakdown["dimension"] == "level"].groupby(["key", "unit"])["count"].sum().astype(float)
         return summary_competition(level, scores)
