@@ -32,6 +32,11 @@ DEFAULT_PATH = "data/warehouse.duckdb"
 # The five tables and the two the ETL derives from them (etl/warehouse.py): a warehouse
 # built before those existed is shown as one to rebuild.
 REQUIRED_TABLES = ("institutions", "sources", "indicators", "observations", "awards", "latest_actual", "award_counted")
+# The schema version (build_info.schema_version) whose tables and rules these queries are
+# written for. A warehouse from another ETL version can have the same tables with other
+# columns or other derived rules: it is shown as one to rebuild, not read.
+# tests/dashboard/test_db.py pins it to etl.warehouse.SCHEMA_VERSION.
+SCHEMA_VERSION = "3"
 ALIAS = "wh"
 
 
@@ -107,6 +112,20 @@ def open_connection(ref: WarehouseRef) -> duckdb.DuckDBPyConnection:
     if missing:
         con.close()
         raise WarehouseUnavailable("broken", ref.path, f"tables missing: {', '.join(missing)}", ref.stamp)
+    try:
+        version = con.execute(
+            f"SELECT max(value) FROM {ALIAS}.build_info WHERE key = 'schema_version'"
+        ).fetchall()[0][0] if "build_info" in found else None
+    except duckdb.Error as error:
+        con.close()
+        raise _unavailable(ref, error) from None
+    if version != SCHEMA_VERSION:
+        con.close()
+        raise WarehouseUnavailable(
+            "broken", ref.path,
+            f"built for schema version {version or 'unknown'}; this app reads version {SCHEMA_VERSION}: rebuild it",
+            ref.stamp,
+        )
     return con
 
 

@@ -97,6 +97,27 @@ def test_a_database_without_our_tables_is_broken(tmp_path):
     assert "tables missing" in caught.value.detail and caught.value.stamp == ref.stamp
 
 
+def test_the_app_reads_the_schema_version_the_etl_writes():
+    from etl.warehouse import SCHEMA_VERSION
+
+    assert db.SCHEMA_VERSION == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("version", ["2", None])
+def test_a_warehouse_from_another_etl_version_is_to_be_rebuilt(live, version):
+    con = duckdb.connect(str(live))
+    if version is None:
+        con.execute("DROP TABLE build_info")
+    else:
+        con.execute("UPDATE build_info SET value = ? WHERE key = 'schema_version'", [version])
+    con.close()
+    ref = db.current_ref(live)
+    with pytest.raises(db.WarehouseUnavailable) as caught:
+        db.open_connection(ref)
+    assert caught.value.kind == "broken" and caught.value.stamp == ref.stamp
+    assert f"schema version {version or 'unknown'}" in caught.value.detail and "rebuild" in caught.value.detail
+
+
 def test_our_own_sql_errors_are_not_disguised(live):
     ref = db.current_ref(live)
     with pytest.raises(duckdb.BinderException):
