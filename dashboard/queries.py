@@ -145,16 +145,7 @@ def observations(
     indicator_ids: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """The tidy table: one row per figure, with its institution, indicator and source."""
-    where_i, params = _institution_clause(filters)
-    where_p, period_params = _period_clause(filters, "o")
-    clauses = [where_i, where_p, "list_contains(?, o.kind)"]
-    params += period_params + [list(filters.kinds)]
-    if themes:
-        clauses.append("list_contains(?, d.theme)")
-        params.append(list(themes))
-    if indicator_ids:
-        clauses.append("list_contains(?, o.indicator_id)")
-        params.append(list(indicator_ids))
+    where, params = _observation_where(filters, themes, indicator_ids, "")
     return query(
         ref,
         f"""
@@ -163,7 +154,7 @@ def observations(
         JOIN institutions i ON i.institution_id = o.institution_id
         JOIN indicators d ON d.indicator_id = o.indicator_id
         JOIN sources s ON s.source_id = o.source_id
-        WHERE {' AND '.join(clauses)}
+        WHERE {where}
         ORDER BY array_position(['employment', 'training', 'competition', 'party_building', 'other'], d.theme),
                  o.indicator_id, i.province, i.name_zh, o.period, o.kind
         """,
