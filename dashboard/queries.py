@@ -195,17 +195,15 @@ def awards(ref: WarehouseRef, filters: Filters, limit: int | None = None) -> pd.
     )
 
 
-@st.cache_data(**_CACHE)
-def figures_per_theme(ref: WarehouseRef, filters: Filters) -> pd.DataFrame:
-    """Figures per institution and theme (awards rows count under competition)."""
+def _figures_cte(filters: Filters, scope_columns: str = "institution_id") -> tuple[str, list]:
+    """CTEs `scope` (institutions in scope, with scope_columns) and `counted` (figures
+    per institution and theme under the filters; award rows count under competition)."""
     where_i, params = _institution_clause(filters)
     where_po, params_po = _period_clause(filters, "o")
     where_pa, params_pa = _period_clause(filters, "a")
     award_kind = "TRUE" if "actual" in filters.kinds else "FALSE"
-    return query(
-        ref,
-        f"""
-        WITH scope AS (SELECT institution_id FROM institutions i WHERE {where_i}),
+    return (
+        f"""scope AS (SELECT {scope_columns} FROM institutions i WHERE {where_i}),
         counted AS (
             SELECT o.institution_id, d.theme, count(*) AS figures
             FROM observations o JOIN indicators d USING (indicator_id)
@@ -217,10 +215,22 @@ def figures_per_theme(ref: WarehouseRef, filters: Filters) -> pd.DataFrame:
             FROM awards a
             WHERE a.institution_id IN (SELECT institution_id FROM scope) AND {where_pa} AND {award_kind}
             GROUP BY ALL
-        )
+        )""",
+        params + params_po + [list(filters.kinds)] + params_pa,
+    )
+
+
+@st.cache_data(**_CACHE)
+def figures_per_theme(ref: WarehouseRef, filters: Filters) -> pd.DataFrame:
+    """Figures per institution and theme (awards rows count under competition)."""
+    counted, params = _figures_cte(filters)
+    return query(
+        ref,
+        f"""
+        WITH {counted}
         SELECT institution_id, theme, sum(figures)::BIGINT AS figures FROM counted GROUP BY ALL
         """,
-        params + params_po + [list(filters.kinds)] + params_pa,
+        params,
     )
 
 
@@ -771,32 +781,18 @@ def figures_per_theme_by(ref: WarehouseRef, filters: Filters, by: str = "type") 
     group's institution count: group, theme, figures, institutions. For scopes too large
     for a bar per institution."""
     column = {"type": "i.type", "province": "i.province"}[by]
-    where_i, params = _institution_clause(filters)
-    where_po, params_po = _period_clause(filters, "o")
-    where_pa, params_pa = _period_clause(filters, "a")
-    award_kind = "TRUE" if "actual" in filters.kinds else "FALSE"
+    counted, params = _figures_cte(filters, f"institution_id, {column} AS grp")
     return query(
         ref,
         f"""
-        WITH scope AS (SELECT institution_id, {column} AS grp FROM institutions i WHERE {where_i}),
-        counted AS (
-            SELECT o.institution_id, d.theme, count(*) AS figures
-            FROM observations o JOIN indicators d USING (indicator_id)
-            WHERE o.institution_id IN (SELECT institution_id FROM scope) AND {where_po} AND list_contains(?, o.kind)
-            GROUP BY ALL
-            UNION ALL
-            SELECT a.institution_id, 'competition' AS theme, count(*) AS figures
-            FROM awards a
-            WHERE a.institution_id IN (SELECT institution_id FROM scope) AND {where_pa} AND {award_kind}
-            GROUP BY ALL
-        ),
+        WITH {counted},
         sizes AS (SELECT grp, count(*) AS institutions FROM scope GROUP BY grp)
         SELECT s.grp AS "group", c.theme, sum(c.figures)::BIGINT AS figures, z.institutions
         FROM counted c JOIN scope s USING (institution_id) JOIN sizes z ON z.grp = s.grp
         GROUP BY ALL
         ORDER BY "group", c.theme
         """,
-        params + params_po + [list(filters.kinds)] + params_pa,
+        params,
     )
 
 
