@@ -189,7 +189,11 @@ class Options:
 
 def extract_lines(lines: list[str], name: str, options: Options, catalogue: Catalogue | None = None) -> Extraction:
     paras = paragraphs(lines)
-    titles = [p.text for p in paras[:4] if len(p.text) <= 80]
+    titles = []
+    for paragraph in paras[:4]:  # the title lines: short, before the first sentence or heading
+        if paragraph.heading_level is not None or len(paragraph.text) > 80 or paragraph.text[-1] in SENTENCE_END:
+            break
+        titles.append(paragraph.text)
     facts = cx.title_facts(titles)
     if options.period is not None:
         facts.period = options.period
@@ -203,10 +207,11 @@ def extract_lines(lines: list[str], name: str, options: Options, catalogue: Cata
         text = paragraph.text
         if paragraph.heading_level is not None:
             section = section.enter(paragraph.heading_level, text.split("。")[0])
-        elif len(text) <= 40 and text[-1] not in SENTENCE_END and index >= 1:
+        figures = find_figures(text)
+        if paragraph.heading_level is None and len(text) <= 40 and text[-1] not in SENTENCE_END and index >= 1 \
+                and "\t" not in text and not any(f.kind != "year" for f in figures):
             section = section.enter(1, text)  # an unnumbered heading
             continue
-        figures = find_figures(text)
         sentences = _spans(text, SENTENCE_END)
         clauses = _spans(text, CLAUSE_END)
         used: set[int] = set()
@@ -417,8 +422,8 @@ def _recipient(sentence_before: str, section: cx.Section, category: str) -> str:
     return "institution" if category in ("research_prize", "product_prize") else "student"
 
 
-def _category(name: str, sentence: str) -> str:
-    if re.search(r"成果", name) or re.search(r"成果奖", sentence):
+def _category(name: str, clause: str) -> str:
+    if re.search(r"成果", name) or (not COMPETITION_END.search(name) and re.search(r"成果奖", clause)):
         return "research_prize"
     if re.search(r"精模|产品|设计奖|金点子", name):
         return "product_prize"
@@ -486,7 +491,7 @@ def _awards(paragraph, index, figures, sentences, clauses, section, facts, optio
             previous_name, previous_end = (name if not is_total else previous_name), (count.end if count and count.end > end else end)
             level_text = text[s_start:start + (len(word) if is_total else 0)]
             level = _level(level_text, options)
-            category = _category(name, sentence)
+            category = _category(name, place_clause := text[_containing(clauses, start)[0]:_containing(clauses, start)[1]])
             recipient = _recipient(text[s_start:start], section, category)
             place = _place(paragraph, index, start, sentences, clauses, section)
             period = _period(place, start, figures, facts, running.get(place.sentence[0], ""))
@@ -519,7 +524,7 @@ def _awards(paragraph, index, figures, sentences, clauses, section, facts, optio
                     "unit": "person_times" if unit_i == "人次" else "items",
                     "qualifier": count.qualifier if count and count.qualifier in ("exact", "approx", "more_than", "at_least") else "exact",
                     "is_total": "true" if is_total else "false", "source_id": options.source_id, "evidence": evidence,
-                    "notes": "；".join(notes), "category": _category(name_i, sentence),
+                    "notes": "；".join(notes), "category": _category(name_i, place.clause_text()),
                     "derivation": "" if count is not None else "counted",
                 }
                 candidate = Candidate(
@@ -543,7 +548,7 @@ def _counted(text: str, clause_start: int, floor: int, grade_at: int, name: str)
     - otherwise one."""
     area = text[floor:grade_at]
     inner = NAME_TRIM_HEAD.sub("", area.split("，")[-1].split(",")[-1].strip())
-    inner = re.sub(r"(?:中|上)?(?:接连|连续|再次|先后|分别)?(?:获得了?|荣获|斩获|获评|喜获|取得了?|获|夺得|摘得)?$", "", inner)
+    inner = re.sub(r"(?:中|上)?(?:均|都|接连|连续|再次|先后|分别|共)*(?:获得了?|荣获|斩获|获评|喜获|取得了?|获|夺得|摘得)?$", "", inner)
     inner = re.sub(r"中$", "", inner)
     pieces = [piece for piece in inner.split("、") if piece]
     if len(pieces) >= 2 and all(COMPETITION_END.search(piece) for piece in pieces):
