@@ -281,6 +281,8 @@ def _observation(paragraph, index, figure, figures, sentences, clauses, section,
     if figure.kind == "ordinal" and figure.unit != "名":
         return None
     text = paragraph.text
+    if figure.number_start == 0 and text[figure.number_end:figure.number_end + 1] in (".", "．", "、"):
+        return None  # the number of a heading: 1.加强党建
     quoted = _quoted(text, figure.number_start)
     if quoted and (figure.spelled or text[max(0, figure.start - 1)] in "《“" and text[figure.end:figure.end + 1] in "》”"):
         return None
@@ -303,7 +305,7 @@ def _observation(paragraph, index, figure, figures, sentences, clauses, section,
         notes.append(measured_note)
     confidence = 0.85
     if figure.spelled:
-        confidence -= 0.15
+        confidence -= 0.15 if figure.value != 1 else 0.45  # 一处, 一批: mostly words, not counts
     if not figure.unit:
         confidence -= 0.3
     if quoted:
