@@ -73,7 +73,7 @@ def test_problems_are_shown_row_by_row(curated_db, monkeypatch):
     at.button(key="curate_check").click().run()
     assert not at.exception
     assert "发现" in at.error[0].value
-    problems = at.dataframe(key="curate_problems").value
+    problems = next(d.value for d in at.dataframe if "问题" in d.value.columns)
     assert {"文件", "行", "列", "问题"} <= set(problems.columns)
     assert (problems["文件"] == "observations.csv").any()
 
