@@ -258,6 +258,23 @@ def upload_reference(ref: WarehouseRef) -> dict[str, pd.DataFrame]:
     }
 
 
+@st.cache_data(**_CACHE)
+def indicator_evidence(ref: WarehouseRef, per_indicator: int = 20) -> pd.DataFrame:
+    """Up to per_indicator evidence excerpts of each indicator (the Curate page's
+    suggestions learn from them), a bounded read however large the warehouse."""
+    return query(
+        ref,
+        """
+        SELECT indicator_id, source_id, evidence FROM (
+            SELECT indicator_id, source_id, evidence,
+                   row_number() OVER (PARTITION BY indicator_id ORDER BY source_id, period) AS n
+            FROM observations)
+        WHERE n <= ?
+        """,
+        [int(per_indicator)],
+    )
+
+
 # Built once from the fixed names above: `table` only ever picks one of these, so no
 # caller's string becomes part of the SQL.
 _KEY_SELECTS = {
