@@ -323,11 +323,12 @@ def scenario(tmp_path: Path, procs: int = 0) -> None:
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
     contexts = []
     try:
-        # A browser context per person: its own cookies, so behind nginx its own process.
-        for _ in SESSIONS:
+        # Behind nginx a browser context per person: its own cookies, so its own process. One
+        # process alone: one context for all, as people in one browser's tabs.
+        for _ in SESSIONS if procs else SESSIONS[:1]:
             contexts.append(browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN"))
             contexts[-1].add_init_script(RUN_COUNTER)
-        sessions = [Session(context, server.url, path, mode) for context, (path, mode) in zip(contexts, SESSIONS)]
+        sessions = [Session(contexts[n % len(contexts)], server.url, path, mode) for n, (path, mode) in enumerate(SESSIONS)]
         routes = [next((c["value"] for c in context.cookies() if c["name"] == "vocdash_route"), None) for context in contexts]
         if procs:
             assert sorted(set(routes)) == sorted(server.app_pids()), f"sessions on every process: {routes}"

@@ -2,7 +2,8 @@
 
 Two processes behind a real nginx, real Chromium sessions through it: every session stays on
 one process (nginx's access log says which process answered each request, the websocket
-included), both processes get sessions, a rebuild of the warehouse reaches both with no failed
+included), both processes get sessions, a new warehouse published onto the served path
+(deploy/publish-warehouse.sh: staged beside it, then renamed in) reaches both with no failed
 run, a process that dies is started again and its sessions come back by themselves, and
 stopping the supervisor (Ctrl-C, SIGTERM, even SIGKILL) leaves no process behind.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -183,14 +185,18 @@ def sessions_and_rebuild(server: Server, db: Path, tmp_path: Path) -> None:
             cycle(sessions, {before})  # everyone reruns at once, each on their own process
         assert [route(context) for context in contexts] == routes  # still pinned
 
+        # The new warehouse is built elsewhere and published onto the served path the way
+        # docs/scaling.md publishes it to several machines: staged beside it, then renamed in.
         data = tmp_path / "plus2"
-        import shutil
-
         shutil.copytree(CURATED, data)
         add_test_institutions(data, 2)
         after = counts_of(data)
         assert after != before
-        build(data, db)
+        built = tmp_path / "next" / "warehouse.duckdb"
+        built.parent.mkdir()
+        build(data, built)
+        published = subprocess.run(["bash", str(ROOT / "deploy" / "publish-warehouse.sh"), str(built), str(db)], capture_output=True, text=True)
+        assert published.returncode == 0, published.stderr
         # Every run from now on, in every session on either process, shows the new data only.
         for _ in range(2):
             cycle(sessions, {after})
