@@ -55,13 +55,15 @@ $(DB): $(CURATED) $(ETL_CODE) $(VENV)/.installed
 # data (11,000 colleges x 10 years, generated once into benchmarks/out/; point NAT_DB at an
 # existing warehouse to skip that). Results go to benchmarks/out/load-*.json, into the
 # results table of docs/reliability.md and docs/load-results/. LOAD_USERS / LOAD_ROUNDS
-# override the defaults; LOAD_DATA="curated" skips the national data.
+# override the defaults; LOAD_DATA="curated" skips the national data; LOAD_ARGS passes more
+# options to benchmarks.load (e.g. "--browser-nice 10 --step-timeout 400" on a busy machine).
 # LOAD_TARGET=proxy runs each dataset twice, back to back: against one process, then through
 # nginx to SERVE_PROCS processes (default: one per core), as `make serve` runs them.
 LOAD_USERS ?= 20
 LOAD_ROUNDS ?= 1
 LOAD_DATA ?= curated national
 LOAD_TARGET ?= single
+LOAD_ARGS ?=
 NAT_DIR := benchmarks/out/national
 NAT_DB ?= $(NAT_DIR)/warehouse.duckdb
 
@@ -74,7 +76,7 @@ load: $(DB) browser $(if $(filter national,$(LOAD_DATA)),$(NAT_DB)) $(if $(filte
 	    out=benchmarks/out/load-$$data-$$target.json; \
 	    echo "== make load: $$data, $$target (--procs $$procs; 0 is one process alone)"; \
 	    $(BIN)/python -m benchmarks.load --users $(LOAD_USERS) --rounds $(LOAD_ROUNDS) --db $$db \
-	      --label $$data --procs $$procs --out $$out || status=1; \
+	      --label $$data --procs $$procs --out $$out $(LOAD_ARGS) || status=1; \
 	    results="$$results $$out"; \
 	  done; \
 	done; \

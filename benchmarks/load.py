@@ -290,7 +290,7 @@ async def user_round(context, base: str, timings: dict, downloads: Path, choice:
     head = target.read_bytes()[:64]
     target.unlink()
     if not head.startswith(b"\xef\xbb\xbf") or not head[3:].decode("utf-8", "ignore").startswith("院校,"):
-        raise StepFailed(f"unexpected CSV: {head!r}")
+        raise StepFailed(f"unexpected CSV {download.suggested_filename!r} after {timings['download'][-1]:.1f} s: {head!r}")
 
 
 _T0 = time.monotonic()
@@ -523,7 +523,7 @@ def table_row(label: str, r: dict) -> str:
     s = r["summary"]
 
     def pair(name):
-        return f"{s[name]['p50']} / {s[name]['p95']}"
+        return "–" if s[name]["p50"] is None else f"{s[name]['p50']} / {s[name]['p95']}"
 
     proxy = f" (nginx {r['proxy_cpu_s']})" if r.get("proxy_cpu_s") is not None else ""
     cpu = r.get("server_cpu_by_process_s") or ({"app": r["server_cpu_s"]} if r.get("server_cpu_s") is not None else None)

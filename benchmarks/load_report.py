@@ -7,6 +7,7 @@ keep each run's measurements under docs/load-results/. One row per run, in the o
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append((label, result))
         KEPT.mkdir(parents=True, exist_ok=True)
         processes = f"{result['procs']}procs-" if result.get("procs") else ""
-        shutil.copyfile(path, KEPT / f"{result['date'][:10]}-{label}-{processes}{result['users']}.json")
+        slug = re.sub(r"[^\w.-]+", "-", label).strip("-").lower()
+        shutil.copyfile(path, KEPT / f"{result['date'][:10]}-{slug}-{processes}{result['users']}.json")
     if not results:
         return 1
     text = DOC.read_text(encoding="utf-8")
