@@ -10,7 +10,7 @@ DB     ?= data/warehouse.duckdb
 CURATED := $(wildcard data/curated/*.csv)
 ETL_CODE := $(wildcard etl/*.py)
 
-.PHONY: run serve test setup warehouse check clean browser nginx bench load
+.PHONY: run serve test setup warehouse check clean browser nginx bench load eval-extract bench-extract
 
 run: $(DB)
 	VOCDASH_DB=$(DB) $(BIN)/streamlit run app.py \
@@ -30,6 +30,18 @@ test: $(DB) browser nginx
 # National-scale speed and memory against the budgets; writes docs/benchmarks.md (about 15 min).
 bench: $(VENV)/.installed browser
 	$(BIN)/python -m benchmarks.bench
+	$(BIN)/python -m benchmarks.extract_speed
+
+# The extractor against the curated rows of the five reports (../shared/sources); the
+# scores go into docs/curation.md, the unmatched candidates into test-artifacts/.
+SOURCES ?= ../shared/sources
+eval-extract: $(VENV)/.installed
+	$(BIN)/python -m etl.extract.evaluate --data-dir data/curated --sources $(SOURCES) \
+		--doc docs/curation.md --unmatched test-artifacts/eval-extract-unmatched.txt
+
+# A 40-page report as .txt, .docx and .pdf through the extractor (budget: 5 s each).
+bench-extract: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.extract_speed
 
 # Debian's chromium and a CJK font for the browser tests (apt when root, else the command).
 browser:

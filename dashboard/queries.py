@@ -130,10 +130,11 @@ def build_info(ref: WarehouseRef) -> dict[str, str]:
 _OBSERVATION_COLUMNS = """
     o.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
     o.indicator_id, d.theme, d.name_zh AS indicator_zh, d.name_en AS indicator_en, d.unit,
-    d.higher_is_better, d.comparable,
+    d.higher_is_better, d.comparable, d.standard,
     o.period, o.period_end, o.period_type, o.value, o.qualifier, o.kind,
+    o.basis, o.since, o.as_of, o.derivation,
     o.source_id, s.title AS source_title, s.title_en AS source_title_en, s.document,
-    o.evidence, o.notes
+    o.evidence, o.notes, o.conflict
 """
 
 
@@ -179,9 +180,10 @@ def awards(ref: WarehouseRef, filters: Filters, limit: int | None = None) -> pd.
         ref,
         f"""
         SELECT a.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
-               a.period, a.period_end, a.period_type, a.competition, a.competition_en,
-               a.level, a.grade, a.recipient, a.count, a.unit, a.qualifier, a.is_total,
-               a.source_id, s.title AS source_title, s.title_en AS source_title_en, a.evidence, a.notes
+               a.period, a.period_end, a.period_type, a.competition, a.competition_en, a.category,
+               a.level, a.level_scope, a.grade, a.recipient, a.count, a.unit, a.qualifier, a.is_total,
+               a.derivation, a.source_id, s.title AS source_title, s.title_en AS source_title_en,
+               a.evidence, a.notes, a.conflict
         FROM awards a
         JOIN institutions i ON i.institution_id = a.institution_id
         JOIN sources s ON s.source_id = a.source_id
@@ -252,8 +254,25 @@ def upload_reference(ref: WarehouseRef) -> dict[str, pd.DataFrame]:
     return {
         "institutions": query(ref, "SELECT institution_id FROM institutions"),
         "sources": query(ref, "SELECT source_id, institution_id FROM sources"),
-        "indicators": query(ref, "SELECT indicator_id, unit FROM indicators"),
+        "indicators": query(ref, "SELECT indicator_id, unit, CAST(comparable AS VARCHAR) AS comparable FROM indicators"),
     }
+
+
+@st.cache_data(**_CACHE)
+def indicator_evidence(ref: WarehouseRef, per_indicator: int = 20) -> pd.DataFrame:
+    """Up to per_indicator evidence excerpts of each indicator (the Curate page's
+    suggestions learn from them), a bounded read however large the warehouse."""
+    return query(
+        ref,
+        """
+        SELECT indicator_id, source_id, evidence FROM (
+            SELECT indicator_id, source_id, evidence,
+                   row_number() OVER (PARTITION BY indicator_id ORDER BY source_id, period) AS n
+            FROM observations)
+        WHERE n <= ?
+        """,
+        [int(per_indicator)],
+    )
 
 
 # Built once from the fixed names above: `table` only ever picks one of these, so no

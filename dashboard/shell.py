@@ -35,6 +35,7 @@ PAGES = (
     ("profile", "page_profile", ":material/apartment:"),
     ("data", "page_data", ":material/table_view:"),
     ("validate", "page_validate", ":material/fact_check:"),
+    ("curate", "page_curate", ":material/edit_note:"),
 )
 
 

@@ -178,7 +178,9 @@ TIERS = ("tier1", "tier2", "tier3", "excellent", "other")
 LEVELS = ("international", "national", "provincial", "municipal", "school")
 DEFAULT_LEVEL_WEIGHTS = {"international": 10.0, "national": 5.0, "provincial": 3.0, "municipal": 1.5, "school": 0.5}
 DEFAULT_TIER_WEIGHTS = {"tier1": 3.0, "tier2": 2.0, "tier3": 1.0, "excellent": 0.5, "other": 1.0}
-_TOTAL_KEY = ["institution_id", "source_id", "period", "level", "recipient", "unit"]
+# A total covers itemised rows that share these, whose years and level lie within its own.
+_COVER_KEY = ["institution_id", "category", "recipient", "unit"]
+LEVEL_RANK = {"school": 1, "municipal": 2, "provincial": 3, "national": 4, "international": 5}
 
 
 def awards_table(awards: pd.DataFrame, lang: str, *, with_institution: bool = True) -> pd.DataFrame:
@@ -207,17 +209,29 @@ def awards_table(awards: pd.DataFrame, lang: str, *, with_institution: bool = Tr
 
 
 def counted_awards(awards: pd.DataFrame) -> pd.DataFrame:
-    """The award rows to count: a report's total replaces its itemised rows of the same
-    source, period, level, recipient and unit, so nothing is counted twice. (Units are
-    never added together, so a person-times total leaves item rows to the items view.)"""
+    """The award rows to count (the ETL's award_counted, rule for rule): itemised rows at
+    their own level and grade, and of each total only what its covered items leave over,
+    at the total's level with grade 'other'. A total covers the itemised rows of its
+    institution, category, recipient and unit whose years and level lie within its own, so
+    a total and the items inside it are never added together."""
     if awards.empty:
         return awards.assign(tier=pd.Series(dtype="string"))
     is_total = awards["is_total"].astype(bool)
-    totals = set(map(tuple, awards.loc[is_total, _TOTAL_KEY].to_numpy().tolist()))
-    covered = pd.Series(
-        [tuple(key) in totals for key in awards[_TOTAL_KEY].to_numpy().tolist()], index=awards.index
-    )
-    kept = awards[is_total | ~covered].copy()
+    items, totals = awards[~is_total], awards[is_total]
+    if totals.empty:
+        return items.assign(tier=items["grade"].map(TIER_OF_GRADE))
+    first = lambda frame: frame["period"].astype(int)
+    last = lambda frame: frame["period_end"].fillna(frame["period"]).astype(int)
+    pairs = totals.assign(total_row=totals.index, t_first=first(totals), t_last=last(totals),
+                          t_rank=totals["level"].map(LEVEL_RANK), t_scope=totals["level_scope"].fillna("exact"))[
+        [*_COVER_KEY, "total_row", "t_first", "t_last", "t_rank", "t_scope"]
+    ].merge(items.assign(i_first=first(items), i_last=last(items), i_rank=items["level"].map(LEVEL_RANK))[
+        [*_COVER_KEY, "i_first", "i_last", "i_rank", "count"]], on=_COVER_KEY)
+    inside = (pairs["i_first"] >= pairs["t_first"]) & (pairs["i_last"] <= pairs["t_last"]) & (
+        (pairs["i_rank"] == pairs["t_rank"]) | ((pairs["t_scope"] == "or_higher") & (pairs["i_rank"] > pairs["t_rank"])))
+    covered = pairs[inside].groupby("total_row")["count"].sum()
+    left_over = totals.assign(count=totals["count"] - covered.reindex(totals.index, fill_value=0))
+    kept = pd.concat([items, left_over[left_over["count"] > 0]]).copy()
     kept["tier"] = kept["grade"].map(TIER_OF_GRADE)
     return kept
 

@@ -206,6 +206,7 @@ class Contest:
     means: tuple[float, ...]
     chance: tuple[float, float, float, float]
     unit: str = "items"
+    category: str = "competition"
     every: int = 1  # held every `every` years, in the years ≡ anchor (mod every)
     anchor: int = LAST_YEAR
 
@@ -224,7 +225,8 @@ CONTESTS: tuple[Contest, ...] = (
     Contest("全国职业院校教师教学能力比赛（合成）", "National Vocational Teachers' Teaching Ability Competition (synthetic)",
             "national", "teacher", ("first", "second", "third"), (0.3, 0.5, 0.7), (0.2, 0.05, 0.02, 0.02)),
     Contest("全国职业教育教学成果奖（合成）", "National Teaching Achievement Award in Vocational Education (synthetic)",
-            "national", "institution", ("first", "second"), (0.3, 0.8), (0.12, 0.02, 0.02, 0.05), every=4, anchor=2022),
+            "national", "institution", ("first", "second"), (0.3, 0.8), (0.12, 0.02, 0.02, 0.05), every=4, anchor=2022,
+            category="research_prize"),
     Contest("省职业院校技能大赛（合成）", "Provincial Vocational College Skills Competition (synthetic)", "provincial",
             "student", ("first", "second", "third"), (1.5, 3.0, 4.0), (0.75, 0.45, 0.1, 0.1)),
     Contest("省技工院校技能大赛（合成）", "Provincial Technician College Skills Competition (synthetic)", "provincial",
@@ -237,7 +239,7 @@ CONTESTS: tuple[Contest, ...] = (
             unit="person_times"),
     Contest("省职业教育教学成果奖（合成）", "Provincial Teaching Achievement Award in Vocational Education (synthetic)",
             "provincial", "institution", ("first", "second", "third"), (0.4, 0.7, 0.9), (0.25, 0.08, 0.08, 0.1),
-            every=2, anchor=2022),
+            every=2, anchor=2022, category="research_prize"),
     Contest("市职业技能大赛（合成）", "Municipal Vocational Skills Competition (synthetic)", "municipal", "student",
             ("gold", "silver", "bronze"), (1.5, 2.5, 3.5), (0.3, 0.6, 0.65, 0.05)),
     Contest("市中等职业学校技能大赛（合成）", "Municipal Secondary Vocational Skills Competition (synthetic)", "municipal",
@@ -245,7 +247,7 @@ CONTESTS: tuple[Contest, ...] = (
     Contest("市青年教师基本功大赛（合成）", "Municipal Young Teachers' Basic Skills Contest (synthetic)", "municipal",
             "teacher", ("first", "second", "third"), (0.8, 1.2, 1.6), (0.15, 0.4, 0.35, 0.1), unit="person_times"),
     Contest("市职业教育先进集体评选（合成）", "Municipal Vocational Education Advanced Unit Award (synthetic)", "municipal",
-            "institution", ("other",), (0.1,), (0.05, 0.1, 0.1, 0.05)),
+            "institution", ("other",), (0.1,), (0.05, 0.1, 0.1, 0.05), category="honour"),
     Contest("校技能节（合成）", "School Skills Festival (synthetic)", "school", "student",
             ("first", "second", "third", "excellent"), (6.0, 12.0, 18.0, 25.0), (0.2, 0.3, 0.3, 0.05),
             unit="person_times"),
@@ -546,12 +548,33 @@ def _indicator_rows() -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
+def _curated_bases() -> dict[str, str]:
+    """Each generated indicator's basis as the curated figures have it, so synthetic and
+    real figures of one indicator measure alike (flow where none is curated)."""
+    path = INDICATORS_CSV.with_name("observations.csv")
+    found: dict[str, dict[str, int]] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("indicator_id") in GEN_IDS and row.get("basis"):
+                counts = found.setdefault(row["indicator_id"], {})
+                counts[row["basis"]] = counts.get(row["basis"], 0) + 1
+    return {indicator: max(counts, key=counts.get) for indicator, counts in found.items()}
+
+
+def _standard_rows() -> tuple[list[str], list[list[str]]]:
+    """The real standards.csv, which the copied indicators refer to."""
+    with INDICATORS_CSV.with_name("standards.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
 def generate(institutions: int, years: int, seed: int = 1) -> dict[str, pa.Table | tuple]:
     """The five tables: pyarrow Tables, except indicators, which is (header, rows) copied
     from the real indicators.csv."""
     if institutions < 1 or not 1 <= years <= MAX_YEARS:
         raise ValueError("need at least one institution and 1..%d years" % MAX_YEARS)
     indicator_table = _indicator_rows()
+    bases = _curated_bases()
     rng = np.random.default_rng(seed)
     year_values = np.arange(LAST_YEAR - years + 1, LAST_YEAR + 1)
     inst_table, colleges = _institutions(rng, institutions)
@@ -627,9 +650,14 @@ def generate(institutions: int, years: int, seed: int = 1) -> dict[str, pa.Table
         "value": _numbers(value),
         "qualifier": _coded(qualifier, ("exact", "approx", "more_than", "at_least")),
         "kind": _coded(is_target.astype(np.int32), ["actual", "target"]),
+        "basis": _coded(ind, [bases.get(gen_id, "flow") for gen_id in GEN_IDS]),
+        "since": _constant("", k),
+        "as_of": _constant("", k),
+        "derivation": _constant("", k),
         "source_id": _coded(source, source_ids),
         "evidence": _constant(EVIDENCE, k),
         "notes": _constant("", k),
+        "conflict": _constant("", k),
     })
 
     a = awards["inst"].size
@@ -641,18 +669,22 @@ def generate(institutions: int, years: int, seed: int = 1) -> dict[str, pa.Table
         "period_type": _coded(colleges.academic[awards["inst"]].astype(np.int32), ["calendar_year", "academic_year"]),
         "competition": _coded(awards["contest"], [c.name for c in CONTESTS]),
         "competition_en": _coded(awards["contest"], [c.name_en for c in CONTESTS]),
+        "category": _coded(awards["contest"], [c.category for c in CONTESTS]),
         "level": _coded(awards["contest"], [c.level for c in CONTESTS]),
+        "level_scope": _constant("exact", a),
         "grade": _coded(awards["grade"], GRADES),
         "recipient": _coded(awards["contest"], [c.recipient for c in CONTESTS]),
         "count": pa.array(awards["count"]),
         "unit": _coded(awards["contest"], [c.unit for c in CONTESTS]),
         "qualifier": _coded(awards["qualifier"], ("exact", "approx", "more_than", "at_least")),
         "is_total": _constant("false", a),
+        "derivation": _constant("", a),
         "source_id": _coded(award_source, source_ids),
         "evidence": _constant(EVIDENCE, a),
         "notes": _constant("", a),
+        "conflict": _constant("", a),
     })
-    tables = {"institutions": inst_table, "sources": sources, "indicators": indicator_table,
+    tables = {"institutions": inst_table, "sources": sources, "standards": _standard_rows(), "indicators": indicator_table,
               "observations": observations, "awards": awards_table}
     for spec_table in (INSTITUTIONS, SOURCES, OBSERVATIONS, AWARDS):
         assert tuple(tables[spec_table.name].column_names) == spec_table.column_names, spec_table.name

@@ -21,7 +21,7 @@ import pyarrow as pa
 from .decode import DecodeError, decode_to_utf8
 from .problems import DataError, Problem
 from .reader import LINE, parse_csv_bytes
-from .spec import TABLES, TABLES_BY_NAME, Column, Table
+from .spec import BASES, TABLES, TABLES_BY_NAME, Column, Table
 
 SLUG = r"[a-z0-9][a-z0-9_\-]*"
 YEAR = r"[0-9]{4}"
@@ -161,6 +161,21 @@ def _message(check: str, column: Column, value: str, row: dict | None = None, ow
         return f'source "{value}" belongs to institution "{(owners or {}).get(value)}", not "{row["institution_id"]}"'
     if check == "before_period":
         return f"{value} is before period {row['period']}"
+    if check == "needs_since":
+        return "is cumulative, so `since` needs the year it counts from (2020年以来 -> 2020); a running total with no start year is a stock"
+    if check == "since_not_cumulative":
+        return f'is only for cumulative figures, but basis is "{row.get("basis", "")}"'
+    if check == "since_after_period":
+        return f"{value} is after period {row['period']} (a cumulative figure's period is the year its total stands at)"
+    if check == "span_not_flow":
+        return f'is only for a flow over several years; a {row.get("basis", "")} figure has one period (cumulative: put the start year in `since`)'
+    if check == "as_of_outside":
+        end = row.get("period_end") or row.get("period")
+        return f"{value} is outside the figure's period {row['period']}-{end} (the measurement date may fall at most one year after it)"
+    if check == "derivation_needs_notes":
+        return f'is "{value}": say in notes how the figure was {value} from the evidence'
+    if check == "scope_not_total":
+        return 'only a total (is_total=true) can cover "or higher" levels (省部级以上)'
     if check == "zero":
         return "is 0; leave out awards the report does not give (missing is not zero)"
     if check == "blank":
@@ -185,7 +200,7 @@ def _message(check: str, column: Column, value: str, row: dict | None = None, ow
     if check == "too_long":
         return f"is {len(value)} characters long; the limit is {column.max_length}"
     if check == "unknown":
-        return f'unknown {column.name.removesuffix("_id")} "{text}": not in {column.references}.csv'
+        return f'unknown {column.referenced_column.removesuffix("_id")} "{text}": not in {column.references}.csv'
     return f'"{text}" fails check {check}'
 
 
@@ -222,7 +237,7 @@ def _cell_checks(column: Column, parent: str | None) -> list[tuple[str, str]]:
         checks.append(("boolean", f"lower({cell}) IN ('true', 'false')"))
     checks.append(("too_long", f"length({cell}) <= {column.max_length}"))
     if parent:
-        checks.append(("unknown", f"{cell} IN (SELECT {cell} FROM {parent})"))
+        checks.append(("unknown", f"{cell} IN (SELECT * FROM {parent})"))
     return checks
 
 
@@ -244,7 +259,7 @@ def _fast_pass(column: Column, parents: dict[str, str]) -> str:
     if column.vocab:
         return f"{cell} IN ({', '.join(_quote(v) for v in column.vocab)})"
     if column.references and column.references in parents:
-        return f"{cell} IN (SELECT {cell} FROM {parents[column.references]})"
+        return f"{cell} IN (SELECT * FROM {parents[column.references]})"
     return "false"
 
 
@@ -260,6 +275,7 @@ class _Checker:
         self.kept: list = []  # the parsed tables the stage views read
         self.counts: dict[str, int] = {}  # rows per stage
         self.units: str | None = None  # relation of indicators' units, for the percent rule
+        self.indicators: str | None = None  # relation of indicators' comparable flags
         self.owners: str | None = None  # relation of sources' institutions, for the owner rule
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
@@ -413,14 +429,110 @@ class _Checker:
                     OR (source_id, institution_id) IN (SELECT source_id, institution_id FROM {self.owners})""")]
             rules["period_end"] = [("before_period", f"""NOT {_regex('period', YEAR)}
                 OR TRY_CAST(period_end AS INTEGER) >= TRY_CAST(period AS INTEGER)""")]
+        if table.name == "observations":
+            bases = ", ".join(_quote(b) for b in BASES)
+            rules["basis"] = [("needs_since", "basis <> 'cumulative' OR since <> ''")]
+            rules["since"] = [
+                ("since_not_cumulative", f"basis = 'cumulative' OR basis NOT IN ({bases})"),
+                ("since_after_period", f"NOT {_regex('period', YEAR)} OR TRY_CAST(since AS INTEGER) <= TRY_CAST(period AS INTEGER)"),
+            ]
+            rules["period_end"].append(("span_not_flow", f"basis = 'flow' OR basis NOT IN ({bases})"))
+            rules["as_of"] = [("as_of_outside", f"""NOT {_regex('period', YEAR)} OR (period_end <> '' AND NOT {_regex('period_end', YEAR)})
+                OR year(TRY_CAST(as_of AS DATE)) BETWEEN TRY_CAST(period AS INTEGER)
+                    AND coalesce(TRY_CAST(nullif(period_end, '') AS INTEGER), TRY_CAST(period AS INTEGER)) + 1""")]
+        if table.name in ("observations", "awards"):
+            rules["derivation"] = [("derivation_needs_notes", "notes <> ''")]
         if table.name == "awards":
             rules["count"] = [("zero", "TRY_CAST(count AS BIGINT) <> 0")]
+            rules["level_scope"] = [("scope_not_total", "level_scope <> 'or_higher' OR lower(is_total) = 'true'")]
         return rules
+
+    def comparable_bases(self) -> None:
+        """A comparable indicator's figures all measure on one basis: a flow beside a stock
+        would be drawn as like for like. Names each row that differs from the indicator's
+        most common basis."""
+        if not self.indicators or "observations" not in self.present:
+            return
+        bases = ", ".join(_quote(b) for b in BASES)
+        rows = self.rows(f"""
+            WITH obs AS (
+                SELECT {LINE} AS line, indicator_id, basis FROM stage_observations
+                WHERE basis IN ({bases}) AND indicator_id IN (
+                    SELECT indicator_id FROM {self.indicators}
+                    WHERE lower(coalesce(nullif(comparable, ''), 'true')) = 'true')
+            ),
+            counts AS (SELECT indicator_id, basis, count(*) AS n, min(line) AS first FROM obs GROUP BY ALL),
+            mixed AS (
+                SELECT indicator_id, arg_max(basis, n * 1000000000 - first) AS usual,
+                       arg_max(first, n * 1000000000 - first) AS usual_line
+                FROM counts GROUP BY indicator_id HAVING count(*) > 1
+            )
+            SELECT o.line, o.indicator_id, o.basis, m.usual, m.usual_line
+            FROM obs o JOIN mixed m USING (indicator_id) WHERE o.basis <> m.usual ORDER BY o.line
+        """)
+        for line, indicator, basis, usual, usual_line in rows:
+            self.problems.append(Problem("observations.csv", int(line), "basis", (
+                f'{basis}, but {indicator} is comparable and its other figures are {usual} (as on line {usual_line}); '
+                "use another indicator for this basis, or set comparable=false in indicators.csv")))
+
+    def award_totals(self) -> None:
+        """A total covers the itemised rows of the same institution, category, recipient and
+        unit whose level and years lie within its own. Those items are part of the total, so
+        they may not add up to more than it (unless a conflict note says the report disagrees
+        with itself), and no item may sit in two totals."""
+        if "awards" not in self.present:
+            return
+        covers = self.rows(f"""
+            WITH {AWARD_COVER_SQL.format(awards="stage_awards", line=LINE)}
+            SELECT 'overlap', i.line, list(t.line ORDER BY t.line), NULL, NULL
+            FROM cover c JOIN totals t ON t.line = c.total_line JOIN items i ON i.line = c.item_line
+            GROUP BY i.line HAVING count(*) > 1
+            UNION ALL
+            SELECT 'over', t.line, NULL, t.count, sum(i.count)::BIGINT
+            FROM cover c JOIN totals t ON t.line = c.total_line JOIN items i ON i.line = c.item_line
+            WHERE t.conflict = '' GROUP BY t.line, t.count HAVING sum(i.count) > t.count
+            ORDER BY 2
+        """)
+        for what, line, totals, total, items in covers:
+            if what == "overlap":
+                listed = ", ".join(str(number) for number in totals)
+                message = (f"lies within the totals on lines {listed}; an award can be part of one total only "
+                           "(nested totals such as 省级以上 and 其中国家级: keep the broader one)")
+            else:
+                message = (f"the total is {total}, but the itemised awards it covers add up to {items}; check both, "
+                           "or write in `conflict` how the report contradicts itself")
+            self.problems.append(Problem("awards.csv", int(line), "is_total" if what == "over" else "count", message))
 
     def _owners_of(self, source_ids: list[str]) -> dict[str, str]:
         return dict(self.rows(
             f"SELECT source_id, any_value(institution_id) FROM {self.owners} WHERE list_contains(?, source_id) GROUP BY ALL",
             [source_ids]))
+
+
+# Which itemised awards each total covers, over text cells or typed columns alike (the
+# warehouse's award_counted uses it too). {awards}: the relation; {line}: its row-number column.
+LEVEL_RANK = "CASE level WHEN 'school' THEN 1 WHEN 'municipal' THEN 2 WHEN 'provincial' THEN 3 WHEN 'national' THEN 4 WHEN 'international' THEN 5 END"
+AWARD_COVER_SQL = """
+    awards_read AS (
+        SELECT {line} AS line, institution_id, category, recipient, unit, level,
+               """ + LEVEL_RANK + """ AS level_rank,
+               coalesce(nullif(CAST(level_scope AS VARCHAR), ''), 'exact') AS level_scope,
+               lower(coalesce(nullif(CAST(is_total AS VARCHAR), ''), 'false')) = 'true' AS is_total,
+               TRY_CAST(period AS INTEGER) AS first_year,
+               coalesce(TRY_CAST(nullif(CAST(period_end AS VARCHAR), '') AS INTEGER), TRY_CAST(period AS INTEGER)) AS last_year,
+               TRY_CAST(count AS BIGINT) AS count, coalesce(CAST(conflict AS VARCHAR), '') AS conflict
+        FROM {awards}
+    ),
+    totals AS (SELECT * FROM awards_read WHERE is_total),
+    items AS (SELECT * FROM awards_read WHERE NOT is_total),
+    cover AS (
+        SELECT t.line AS total_line, i.line AS item_line
+        FROM totals t JOIN items i
+          ON i.institution_id = t.institution_id AND i.category = t.category
+         AND i.recipient = t.recipient AND i.unit = t.unit
+         AND i.first_year >= t.first_year AND i.last_year <= t.last_year
+         AND (i.level_rank = t.level_rank OR (t.level_scope = 'or_higher' AND i.level_rank > t.level_rank))
+    )"""
 
 
 def _id_relation(table: Table, relation: str) -> str:
@@ -461,8 +573,12 @@ def validate_tables(raw: dict, problems: list[Problem] | None = None) -> Dataset
             checker.parents[table.name] = _id_relation(table, f"stage_{table.name}")
         if table.name == "indicators" and {"indicator_id", "unit"} <= present:
             checker.units = "stage_indicators"
+        if table.name == "indicators" and "indicator_id" in present:
+            checker.indicators = "stage_indicators"
         if table.name == "sources" and {"source_id", "institution_id"} <= present:
             checker.owners = "stage_sources"
+    checker.comparable_bases()
+    checker.award_totals()
     if checker.problems:
         checker.con.close()
         raise DataError(checker.problems)
@@ -516,9 +632,13 @@ def check_upload(table_name: str, frame, reference: dict, existing_keys=None):
             checker.units = relations["indicators"]
         if "institution_id" in getattr(reference.get("sources"), "columns", []) and "sources" in relations:
             checker.owners = relations["sources"]
+        if "comparable" in getattr(reference.get("indicators"), "columns", []) and "indicators" in relations:
+            checker.indicators = relations["indicators"]
         checker.stage(table, frame)
         checker.cells(table)
         checker.duplicates(table)
+        checker.comparable_bases()
+        checker.award_totals()
         checker.already_loaded(table, existing_keys)
         if checker.problems:
             return None, sorted(checker.problems), checker.notes

@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 
 from .spec import TABLES, Table
-from .validate import Dataset, typed_select
+from .validate import AWARD_COVER_SQL, Dataset, typed_select
 
 BUILDING_SUFFIX = ".building"
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 _TARGET = "building"
 
 
@@ -52,7 +52,7 @@ def table_ddl(table: Table) -> str:
         lines.append(f"PRIMARY KEY ({', '.join(table.primary_key)})")
         for column in table.columns:
             if column.references:
-                lines.append(f"FOREIGN KEY ({column.name}) REFERENCES {column.references} ({column.name})")
+                lines.append(f"FOREIGN KEY ({column.name}) REFERENCES {column.references} ({column.referenced_column})")
     body = ",\n    ".join(lines)
     return f"CREATE TABLE {table.name} (\n    {body}\n);"
 
@@ -83,28 +83,36 @@ DERIVED_TABLES = {
             FROM {_TARGET}.observations WHERE kind = 'actual'
             GROUP BY institution_id, indicator_id
         )
-        SELECT o.institution_id, o.indicator_id, o.value, o.qualifier, o.period, o.period_end, o.period_type, o.source_id
+        SELECT o.institution_id, o.indicator_id, o.value, o.qualifier, o.period, o.period_end, o.period_type,
+               o.basis, o.since, o.as_of, o.source_id
         FROM {_TARGET}.observations o JOIN chosen c ON o.rowid = c.row_id
         ORDER BY o.indicator_id, o.institution_id  -- queries pick indicators: row groups by indicator
     """,
-    # The awards to count, summed: a report's total (is_total) replaces its itemised rows
-    # of the same source, period, level, recipient and unit, so nothing is counted twice.
-    # Items in another unit stay: the dashboard never adds items to person-times, so a
-    # person-times total cannot double-count them, and dropping them would hide them.
+    # The awards to count, summed. Itemised rows always count at their own level and grade.
+    # A total (is_total) counts only for what its itemised rows leave over: a remainder row
+    # of count - covered items, at the total's level (a floor when level_scope=or_higher) and
+    # grade 'other'. So a total and the items inside it are never added (Jiaxing's 111
+    # provincial-or-higher awards hold its four itemised national ones: 111, not 115), and
+    # items and person-times, or competitions and honours, never cover each other.
     # award_rows: how many award rows each sum stands for.
     "award_counted": f"""
         CREATE TABLE {_TARGET}.award_counted AS
-        WITH totals AS (SELECT DISTINCT source_id, period, level, recipient, unit FROM {_TARGET}.awards WHERE is_total),
+        WITH {AWARD_COVER_SQL.format(awards=f"(SELECT rowid AS row_number, * FROM {_TARGET}.awards) numbered", line="row_number")},
+        covered AS (
+            SELECT c.total_line, sum(i.count) AS covered
+            FROM cover c JOIN items i ON i.line = c.item_line GROUP BY c.total_line
+        ),
         kept AS (
-            SELECT a.institution_id, a.period, a.period_end, a.level, a.grade, a.recipient, a.unit, a.count
-            FROM {_TARGET}.awards a
-            ANTI JOIN totals t ON t.source_id = a.source_id AND t.period = a.period AND t.level = a.level
-                               AND t.recipient = a.recipient AND t.unit = a.unit
+            SELECT institution_id, category, period, period_end, level, level_scope, grade, recipient, unit, count
+            FROM {_TARGET}.awards WHERE NOT is_total
             UNION ALL
-            SELECT institution_id, period, period_end, level, grade, recipient, unit, count
-            FROM {_TARGET}.awards WHERE is_total
+            SELECT a.institution_id, a.category, a.period, a.period_end, a.level, a.level_scope, a.grade,
+                   a.recipient, a.unit, a.count - coalesce(c.covered, 0)
+            FROM (SELECT rowid AS row_number, * FROM {_TARGET}.awards WHERE is_total) a
+            LEFT JOIN covered c ON c.total_line = a.row_number
+            WHERE a.count - coalesce(c.covered, 0) > 0
         )
-        SELECT institution_id, period, period_end, level, grade, recipient, unit,
+        SELECT institution_id, category, period, period_end, level, level_scope, grade, recipient, unit,
                sum(count)::BIGINT AS count, count(*)::BIGINT AS award_rows
         FROM kept GROUP BY ALL
     """,

@@ -9,7 +9,7 @@ from tests.browser.helpers import assert_clean, open_page, screenshot, settle
 
 pytestmark = pytest.mark.browser
 
-HEADER = "institution_id,indicator_id,period,period_end,period_type,value,qualifier,kind,source_id,evidence,notes\n"
+HEADER = "institution_id,indicator_id,period,period_end,period_type,value,qualifier,kind,basis,source_id,evidence,notes\n"
 
 
 def upload(page, tmp_path, name: str, content: bytes) -> None:
@@ -23,8 +23,8 @@ def test_bad_rows_are_listed_by_row_and_column(server, page, tmp_path, curated_d
     before = hashlib.sha256(curated_db.read_bytes()).hexdigest()
     open_page(page, server.url, "validate")
     bad = HEADER + (
-        "dalian_vtc,oth_graduates,2022,,calendar_year,约3500,exact,actual,dalian_2021_summary,摘录,\n"
-        "dalian_vtc,emp_destination_rate,2022,,calendar_year,196,exact,actual,dalian_2021_summary,摘录,\n"
+        "dalian_vtc,oth_graduates,2022,,calendar_year,约3500,exact,actual,flow,dalian_2021_summary,摘录,\n"
+        "dalian_vtc,emp_destination_rate,2022,,calendar_year,196,exact,actual,flow,dalian_2021_summary,摘录,\n"
     )
     upload(page, tmp_path, "observations.csv", bad.encode("gbk"))
     body = page.locator("[data-testid='stMain']").inner_text()
@@ -38,7 +38,7 @@ def test_bad_rows_are_listed_by_row_and_column(server, page, tmp_path, curated_d
 
 def test_good_rows_are_previewed(server, page, tmp_path):
     open_page(page, server.url, "validate")
-    good = HEADER + "dalian_vtc,oth_graduates,2022,,calendar_year,\"3,500\",exact,actual,dalian_2021_summary,摘录,\n"
+    good = HEADER + "dalian_vtc,oth_graduates,2022,,calendar_year,\"3,500\",exact,actual,flow,dalian_2021_summary,摘录,\n"
     upload(page, tmp_path, "new-rows.csv", good.encode("utf-8-sig"))
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "检查通过：以下 1 行可以加入 observations.csv" in body

@@ -27,10 +27,19 @@ def test_completeness_statuses(data):
     assert (grid.xs("hubei_ou", level="institution_id") == "missing").all()
 
 
-def test_totals_replace_their_items_when_counting(data):
+def test_totals_are_never_added_to_the_items_inside_them(data):
     counted = transforms.counted_awards(data["awards"])
-    ningbo_national = counted[(counted["institution_id"] == "ningbo_tc2") & (counted["level"] == "national") & (counted["recipient"] == "student")]
-    assert list(ningbo_national["count"]) == [8]  # the total; its VR, BIM and WorldSkills items are inside it
+    mine = lambda institution, **cells: counted[(counted["institution_id"] == institution) & pd.concat(
+        [counted[name] == value for name, value in cells.items()], axis=1).all(axis=1)]
+    # Ningbo's 8 national awards hold its itemised national student awards: 8 in all.
+    ningbo_national = mine("ningbo_tc2", level="national", recipient="student", unit="items", category="competition")
+    assert ningbo_national["count"].sum() == 8
+    assert (ningbo_national["grade"] != "other").sum() >= 1  # the items keep their grades
+    # Jiaxing's 111 provincial-or-higher competition awards (2020-2021) hold its four
+    # national 2021 prizes: 111, not 115.
+    jiaxing = mine("jiaxing_vtc", category="competition", recipient="student", unit="items")
+    assert jiaxing["count"].sum() == 111
+    assert jiaxing.loc[jiaxing["level"] == "national", "count"].sum() == 4
     dalian = counted[counted["institution_id"] == "dalian_vtc"]
     assert sorted(dalian["count"]) == [11, 20, 29, 50]  # no total: every item counts
     assert set(counted["tier"]) <= set(transforms.TIERS)

@@ -27,9 +27,12 @@ import pytest
 
 from etl import cli
 from etl.spec import OBSERVATIONS, TABLES, TABLES_BY_NAME
-from tests.conftest import CURATED, ROOT
+from tests.conftest import ROOT
 
 BAD = ROOT / "tests" / "data" / "bad"
+# The tables a case file completes: a frozen copy of the curated data, so curating more
+# figures never changes what a corpus case means.
+BASE = BAD / "base"
 DOC = ROOT / "docs" / "bad-input.md"
 CASES: list[dict] = tomllib.loads((BAD / "cases.toml").read_text(encoding="utf-8"))["case"]
 DB_NAME = "warehouse.duckdb"
@@ -95,10 +98,10 @@ def run_in_process(data_dir: Path, db: Path, capsys) -> Result:
 
 @pytest.fixture(scope="session")
 def good_build(tmp_path_factory) -> Good:
-    """The warehouse built from the shipped curated data, once per session."""
+    """The warehouse built from the corpus's base tables, once per session."""
     base = tmp_path_factory.mktemp("good")
     data_dir = base / "curated"
-    shutil.copytree(CURATED, data_dir)
+    shutil.copytree(BASE, data_dir)
     db = base / "warehouse" / DB_NAME
     db.parent.mkdir()
     result = run_subprocess(data_dir, db)
@@ -110,9 +113,9 @@ def good_build(tmp_path_factory) -> Good:
 
 @pytest.fixture
 def workspace(tmp_path, good_build) -> tuple[Path, Path]:
-    """A private copy of the curated CSVs and of the good warehouse."""
+    """A private copy of the base CSVs and of the good warehouse."""
     data_dir = tmp_path / "curated"
-    shutil.copytree(CURATED, data_dir)
+    shutil.copytree(BASE, data_dir)
     db = tmp_path / "warehouse" / DB_NAME
     db.parent.mkdir()
     shutil.copy2(good_build.db, db)
@@ -264,8 +267,8 @@ def test_the_doc_states_each_outcome_as_the_manifest_does():
 
 HUNDRED_MB = 100 * 1024 * 1024
 GOOD_ROW = (
-    "dalian_vtc,pb_central_group_sessions,2021,,calendar_year,10,exact,actual,dalian_2021_summary,"
-    "组织了 10 次理论中心组学习,"
+    "dalian_vtc,pb_central_group_sessions,2021,,calendar_year,10,exact,actual,flow,,,,dalian_2021_summary,"
+    "组织了 10 次理论中心组学习,,"
 )
 DUPLICATE = (
     "observations.csv:{line}: institution_id+indicator_id+period+period_type+kind+source_id: duplicate key "

@@ -16,8 +16,8 @@ REFERENCE = {
     "sources": pd.DataFrame({"source_id": ["dalian_2021_summary", "tianjin_2021_report"], "institution_id": ["dalian_vtc", "tianjin_livtc"]}),
     "indicators": pd.DataFrame({"indicator_id": ["emp_destination_rate", "oth_graduates"], "unit": ["percent", "persons"]}),
 }
-HEADER = "institution_id,indicator_id,period,period_end,period_type,value,qualifier,kind,source_id,evidence,notes\n"
-GOOD = "dalian_vtc,oth_graduates,2022,,calendar_year,3500,exact,actual,dalian_2021_summary,摘录,\n"
+HEADER = "institution_id,indicator_id,period,period_end,period_type,value,qualifier,kind,basis,source_id,evidence,notes\n"
+GOOD = "dalian_vtc,oth_graduates,2022,,calendar_year,3500,exact,actual,flow,dalian_2021_summary,摘录,\n"
 
 
 def frame_of(text: str) -> pd.DataFrame:
@@ -34,9 +34,9 @@ def test_good_rows_come_back_typed():
 
 def test_problems_name_row_and_column():
     text = HEADER + GOOD + (
-        "dalian_vtc,emp_destination_rate,2022,,calendar_year,196,exact,actual,dalian_2021_summary,摘录,\n"
-        "ghost,oth_graduates,2022,,calendar_year,1,exact,actual,tianjin_2021_report,摘录,\n"
-        "tianjin_livtc,oth_graduates,2022,,calendar_year,12,exact,actual,dalian_2021_summary,摘录,\n"
+        "dalian_vtc,emp_destination_rate,2022,,calendar_year,196,exact,actual,stock,dalian_2021_summary,摘录,\n"
+        "ghost,oth_graduates,2022,,calendar_year,1,exact,actual,flow,tianjin_2021_report,摘录,\n"
+        "tianjin_livtc,oth_graduates,2022,,calendar_year,12,exact,actual,flow,dalian_2021_summary,摘录,\n"
     )
     rows, problems, _ = check_upload("observations", frame_of(text), REFERENCE)
     assert rows is None
@@ -71,10 +71,10 @@ def test_xlsx_rows_keep_excel_row_numbers_and_values():
     header = HEADER.strip().split(",")
     raw = xlsx_bytes([
         header,
-        ["# 示例行"] + [None] * 10,
-        ["dalian_vtc", "oth_graduates", 2022, None, "calendar_year", 3500, "exact", "actual", "dalian_2021_summary", "摘录", None],
-        ["dalian_vtc", "emp_destination_rate", 2022, None, "calendar_year", 96.08, "approx", "actual", "dalian_2021_summary", "摘录", None],
-        ["dalian_vtc", "emp_destination_rate", 2021.0, None, "calendar_year", "96.08%", "exact", "actual", "dalian_2021_summary", "摘录", None],
+        ["# 示例行"] + [None] * 11,
+        ["dalian_vtc", "oth_graduates", 2022, None, "calendar_year", 3500, "exact", "actual", "flow", "dalian_2021_summary", "摘录", None],
+        ["dalian_vtc", "emp_destination_rate", 2022, None, "calendar_year", 96.08, "approx", "actual", "stock", "dalian_2021_summary", "摘录", None],
+        ["dalian_vtc", "emp_destination_rate", 2021.0, None, "calendar_year", "96.08%", "exact", "actual", "stock", "dalian_2021_summary", "摘录", None],
     ])
     frame, problems = parse_xlsx(raw, "upload.xlsx")
     assert problems == []

@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 
-PAGES = ("overview", "employment", "training", "competition", "party_building", "compare", "profile", "data", "validate")
+PAGES = ("overview", "employment", "training", "competition", "party_building", "compare", "profile", "data", "validate", "curate")
 
 
 def app(db_path, monkeypatch, **params) -> AppTest:

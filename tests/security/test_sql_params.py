@@ -21,7 +21,7 @@ HOSTILE = (
     f"{MARKER}'); DROP TABLE observations; --",
     f"{MARKER}\" UNION SELECT * FROM institutions --",
 )
-HEADER = "institution_id,indicator_id,period,period_end,period_type,value,qualifier,kind,source_id,evidence,notes\n"
+HEADER = "institution_id,indicator_id,period,period_end,period_type,value,qualifier,kind,basis,source_id,evidence,notes\n"
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_hostile_values_never_reach_sql_text(curated_db, monkeypatch, recorded):
             at.switch_page(f"pages/{page}.py").run()
         if page == "validate":
             rows = "".join(
-                f"{value.replace(chr(34), '')},oth_graduates,2022,,calendar_year,1,exact,actual,dalian_2021_summary,x,\n"
+                f"{value.replace(chr(34), '')},oth_graduates,2022,,calendar_year,1,exact,actual,flow,dalian_2021_summary,x,\n"
                 for value in HOSTILE
             )
             upload = (HEADER + rows).encode("utf-8")
