@@ -178,7 +178,9 @@ class Supervisor:
         conf = self.nginx_dir / "nginx.conf"
         nginx = find_nginx()
         self.nginx_argv = [nginx, "-p", f"{self.nginx_dir}/", "-c", str(conf), "-e", str(log_dir / "nginx-error.log")]
-        self.nginx = Child("nginx", self.nginx_argv, env, log_dir / "nginx-output.log", self.url)
+        # nginx needs no app setting, nor the secret; what it prints joins its error log.
+        nginx_env = {k: v for k, v in env.items() if not k.startswith(("STREAMLIT_", "VOCDASH_"))}
+        self.nginx = Child("nginx", self.nginx_argv, nginx_env, log_dir / "nginx-error.log", self.url)
         self.conf = conf
         self.stopping = False
 
