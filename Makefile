@@ -1,4 +1,5 @@
 # The README's two commands: `make run` serves the dashboard, `make test` runs every test.
+# `make serve` serves it with several app processes behind nginx (docs/scaling.md).
 # Each does its own set-up on a fresh machine: a .venv in the repo, the pinned packages,
 # and the warehouse, rebuilt whenever a curated CSV or the ETL is newer than it.
 
@@ -9,14 +10,21 @@ DB     ?= data/warehouse.duckdb
 CURATED := $(wildcard data/curated/*.csv)
 ETL_CODE := $(wildcard etl/*.py)
 
-.PHONY: run test setup warehouse check clean browser bench load eval-extract bench-extract
+.PHONY: run serve test setup warehouse check clean browser nginx bench load eval-extract bench-extract
 
 run: $(DB)
 	VOCDASH_DB=$(DB) $(BIN)/streamlit run app.py \
 		--server.headless true --server.address 127.0.0.1 \
 		$(if $(STREAMLIT_SERVER_PORT),--server.port $(STREAMLIT_SERVER_PORT))
 
-test: $(DB) browser
+# SERVE_PROCS app processes (default: one per core) behind nginx on STREAMLIT_SERVER_PORT
+# (default 8501), each reading the same warehouse; Ctrl-C stops them all (deploy/serve.py).
+SERVE_PROCS ?=
+serve: $(DB) nginx
+	VOCDASH_DB=$(DB) $(BIN)/python -m deploy.serve \
+		$(if $(SERVE_PROCS),--procs $(SERVE_PROCS)) $(if $(STREAMLIT_SERVER_PORT),--port $(STREAMLIT_SERVER_PORT))
+
+test: $(DB) browser nginx
 	VOCDASH_DB=$(DB) $(BIN)/python -m pytest
 
 # National-scale speed and memory against the budgets; writes docs/benchmarks.md (about 15 min).
@@ -39,6 +47,10 @@ bench-extract: $(VENV)/.installed
 browser:
 	@bash scripts/ensure-browser.sh
 
+# Debian's nginx for `make serve` and its tests (apt when root, else the command).
+nginx:
+	@bash scripts/ensure-nginx.sh
+
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt
@@ -55,20 +67,32 @@ $(DB): $(CURATED) $(ETL_CODE) $(VENV)/.installed
 # data (11,000 colleges x 10 years, generated once into benchmarks/out/; point NAT_DB at an
 # existing warehouse to skip that). Results go to benchmarks/out/load-*.json, into the
 # results table of docs/reliability.md and docs/load-results/. LOAD_USERS / LOAD_ROUNDS
-# override the defaults.
+# override the defaults; LOAD_DATA="curated" skips the national data; LOAD_ARGS passes more
+# options to benchmarks.load (e.g. "--browser-nice 10 --step-timeout 400" on a busy machine).
+# LOAD_TARGET=proxy runs each dataset twice, back to back: against one process, then through
+# nginx to SERVE_PROCS processes (default: one per core), as `make serve` runs them.
 LOAD_USERS ?= 20
 LOAD_ROUNDS ?= 1
+LOAD_DATA ?= curated national
+LOAD_TARGET ?= single
+LOAD_ARGS ?=
 NAT_DIR := benchmarks/out/national
 NAT_DB ?= $(NAT_DIR)/warehouse.duckdb
 
-load: $(DB) $(NAT_DB) browser
-	rm -f benchmarks/out/load-curated.json benchmarks/out/load-national.json
-	$(BIN)/python -m benchmarks.load --users $(LOAD_USERS) --rounds $(LOAD_ROUNDS) --db $(DB) \
-		--label curated --out benchmarks/out/load-curated.json; curated=$$?; \
-	$(BIN)/python -m benchmarks.load --users $(LOAD_USERS) --rounds $(LOAD_ROUNDS) --db $(NAT_DB) \
-		--label national --out benchmarks/out/load-national.json; national=$$?; \
-	$(BIN)/python -m benchmarks.load_report benchmarks/out/load-curated.json benchmarks/out/load-national.json; \
-	test $$curated -eq 0 && test $$national -eq 0
+load: $(DB) browser $(if $(filter national,$(LOAD_DATA)),$(NAT_DB)) $(if $(filter proxy,$(LOAD_TARGET)),nginx)
+	@rm -f benchmarks/out/load-*.json; status=0; results=""; \
+	for data in $(LOAD_DATA); do \
+	  case $$data in curated) db=$(DB);; national) db=$(NAT_DB);; *) echo "LOAD_DATA: curated or national, not $$data" >&2; exit 2;; esac; \
+	  for target in single $(filter proxy,$(LOAD_TARGET)); do \
+	    procs=0; if [ $$target = proxy ]; then procs=$(or $(SERVE_PROCS),$$(nproc)); fi; \
+	    out=benchmarks/out/load-$$data-$$target.json; \
+	    echo "== make load: $$data, $$target (--procs $$procs; 0 is one process alone)"; \
+	    $(BIN)/python -m benchmarks.load --users $(LOAD_USERS) --rounds $(LOAD_ROUNDS) --db $$db \
+	      --label $$data --procs $$procs --out $$out $(LOAD_ARGS) || status=1; \
+	    results="$$results $$out"; \
+	  done; \
+	done; \
+	$(BIN)/python -m benchmarks.load_report $$results; exit $$status
 
 $(NAT_DIR)/warehouse.duckdb: $(ETL_CODE) $(VENV)/.installed
 	$(BIN)/python -m etl.synth --institutions 11000 --years 10 --out $(NAT_DIR)/csv

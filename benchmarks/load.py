@@ -19,7 +19,13 @@ Server memory is the streamlit process's RSS (/proc) after one warm-up visit, wi
 users' sessions open at the end, and after they close; growth per user is
 (open - warm) / users.
 
+With --procs N the same users go through nginx to N app processes, as `make serve` runs
+them (deploy/serve.py): one warm-up visit per process (new visitors are taken in turn),
+memory summed over the processes, CPU given per process, and each user's process read
+from the cookie that pins it there.
+
     python -m benchmarks.load --users 20 --db data/warehouse.duckdb --out benchmarks/out/load.json
+    python -m benchmarks.load --users 20 --db data/warehouse.duckdb --procs 2 --out benchmarks/out/load-proxy.json
 """
 from __future__ import annotations
 
@@ -177,6 +183,26 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def server_rss_mb(server: Server) -> float:
+    """All the app processes' resident memory (one process, or every one behind nginx)."""
+    return sum(rss_mb(pid) for pid in server.app_pids().values())
+
+
+def server_cpu(server: Server) -> dict[str, tuple[int, float]]:
+    """CPU seconds so far of each app process, by name, with its pid (a restart changes it)."""
+    return {name: (pid, cpu_seconds(pid)) for name, pid in server.app_pids().items()}
+
+
+def server_side(server: Server) -> set[int]:
+    """Every process serving (the app, or the supervisor, its apps and nginx): not the load generator."""
+    return {server.process.pid, *descendants(server.process.pid)}
+
+
+async def route_of(context) -> str | None:
+    """Which process behind nginx a browser is pinned to: its vocdash_route cookie (deploy/nginx.conf.template)."""
+    return next((c["value"] for c in await context.cookies() if c["name"] == "vocdash_route"), None)
+
+
 def tree_cpu_seconds(pids: list[int]) -> float:
     total = 0.0
     for pid in pids:
@@ -264,7 +290,7 @@ async def user_round(context, base: str, timings: dict, downloads: Path, choice:
     head = target.read_bytes()[:64]
     target.unlink()
     if not head.startswith(b"\xef\xbb\xbf") or not head[3:].decode("utf-8", "ignore").startswith("院校,"):
-        raise StepFailed(f"unexpected CSV: {head!r}")
+        raise StepFailed(f"unexpected CSV {download.suggested_filename!r} after {timings['download'][-1]:.1f} s: {head!r}")
 
 
 _T0 = time.monotonic()
@@ -301,14 +327,17 @@ async def _run(server: Server, users: int, rounds: int, db: Path, downloads: Pat
     from playwright.async_api import async_playwright
 
     choice = filter_choice(db)
-    pid = server.process.pid
-    result: dict = {"users": users, "rounds": rounds, "db": str(db), "db_mb": round(db.stat().st_size / 2**20, 1)}
+    result: dict = {
+        "users": users, "rounds": rounds, "db": str(db), "db_mb": round(db.stat().st_size / 2**20, 1),
+        "procs": server.procs, "server": f"{server.procs} processes + nginx" if server.procs else "1 process",
+    }
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         if browser_nice:
             # Renderers fork from these processes later and inherit the priority.
+            serving = server_side(server)
             for pid_ in descendants(os.getpid()):
-                if pid_ != pid:
+                if pid_ not in serving:
                     try:
                         os.setpriority(os.PRIO_PROCESS, pid_, browser_nice)
                     except OSError:
@@ -319,27 +348,33 @@ async def _run(server: Server, users: int, rounds: int, db: Path, downloads: Pat
             await context.add_init_script(RUN_COUNTER)
             return context
 
-        result["rss_start_mb"] = round(rss_mb(pid), 1)
-        warm = await new_context()
+        result["rss_start_mb"] = round(server_rss_mb(server), 1)
         warm_timings = {name: [] for name in STEPS}
-        try:
-            await user_round(warm, server.url, warm_timings, downloads, choice, "warm-up")  # imports, caches: not per-user cost
-        except Exception as error:
-            # One user alone cannot finish: twenty will not either. Say so and stop.
-            await browser.close()
-            result.update(warm_up_error=f"{type(error).__name__}: {str(error)[:300]}", warm_up_s={k: [round(x, 2) for x in v if x] for k, v in warm_timings.items()})
-            return _unfinished(result, users, rounds)
-        await warm.close()
+        warmed = []
+        # Imports and caches are a cost paid once per process, not per user: warm each process
+        # (nginx gives new visitors to the processes in turn).
+        for _ in range(max(1, server.procs)):
+            warm = await new_context()
+            try:
+                await user_round(warm, server.url, warm_timings, downloads, choice, "warm-up")
+            except Exception as error:
+                # One user alone cannot finish: twenty will not either. Say so and stop.
+                await browser.close()
+                result.update(warm_up_error=f"{type(error).__name__}: {str(error)[:300]}", warm_up_s={k: [round(x, 2) for x in v if x] for k, v in warm_timings.items()})
+                return _unfinished(result, users, rounds)
+            warmed.append(await route_of(warm))
+            await warm.close()
         await asyncio.sleep(2)
-        result["rss_warm_mb"] = round(rss_mb(pid), 1)
+        result["rss_warm_mb"] = round(server_rss_mb(server), 1)
         result["warm_up_s"] = {k: v[0] if v[0] is None else round(v[0], 2) for k, v in warm_timings.items()}
+        result["warmed_processes"] = warmed
 
-        peak = [rss_mb(pid)]
+        peak = [server_rss_mb(server)]
         sampling = True
 
         async def sample():
             while sampling:
-                peak[0] = max(peak[0], rss_mb(pid))
+                peak[0] = max(peak[0], server_rss_mb(server))
                 await asyncio.sleep(0.25)
 
         sampler = asyncio.create_task(sample())
@@ -348,9 +383,12 @@ async def _run(server: Server, users: int, rounds: int, db: Path, downloads: Pat
         failures: list[str] = []
         successes = 0
         load_before = os.getloadavg()[0]
-        clients = [p for p in descendants(os.getpid()) if p != pid]
+        serving = server_side(server)
+        clients = [p for p in descendants(os.getpid()) if p not in serving]
         client_cpu_before = tree_cpu_seconds(clients)
-        cpu_before, wall_before = cpu_seconds(pid), time.monotonic()
+        proxy = [p for p in serving if p not in server.app_pids().values() and p != server.process.pid]  # nginx
+        proxy_cpu_before = tree_cpu_seconds(proxy)
+        cpu_before, wall_before = server_cpu(server), time.monotonic()
 
         async def one_user(number: int, context) -> int:
             ok = 0
@@ -365,18 +403,26 @@ async def _run(server: Server, users: int, rounds: int, db: Path, downloads: Pat
         outcomes = await asyncio.gather(*(one_user(n + 1, c) for n, c in enumerate(contexts)))
         successes = sum(outcomes)
         wall = time.monotonic() - wall_before
-        result["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 1)
-        clients = [p for p in descendants(os.getpid()) if p != pid]
+        cpu_after = server_cpu(server)
+        result["server_cpu_by_process_s"] = {
+            name: round(cpu - cpu_before[name][1], 1) if name in cpu_before and cpu_before[name][0] == pid_ else None  # None: restarted
+            for name, (pid_, cpu) in cpu_after.items()
+        }
+        result["server_cpu_s"] = round(sum(v for v in result["server_cpu_by_process_s"].values() if v is not None), 1)
+        result["proxy_cpu_s"] = round(tree_cpu_seconds(proxy) - proxy_cpu_before, 1) if server.procs else None
+        routes = [await route_of(context) for context in contexts]
+        result["sessions_by_process"] = {name: routes.count(name) for name in cpu_after} if server.procs else {"app": users}
+        clients = [p for p in descendants(os.getpid()) if p not in serving]
         result["browser_cpu_s"] = round(tree_cpu_seconds(clients) - client_cpu_before, 1)  # live processes only
         result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
         result["browser_nice"] = browser_nice
         result["wall_s"] = round(wall, 1)
         await asyncio.sleep(1)
-        result["rss_open_mb"] = round(rss_mb(pid), 1)
+        result["rss_open_mb"] = round(server_rss_mb(server), 1)
         for context in contexts:
             await context.close()
         await asyncio.sleep(5)  # sessions end when their websockets close
-        result["rss_closed_mb"] = round(rss_mb(pid), 1)
+        result["rss_closed_mb"] = round(server_rss_mb(server), 1)
         sampling = False
         await sampler
         result["rss_peak_mb"] = round(peak[0], 1)
@@ -407,7 +453,7 @@ def _unfinished(result: dict, users: int, rounds: int) -> dict:
     result.update(
         attempts=users * rounds, successes=0, success_rate=0.0, failures=[f"warm-up: {result['warm_up_error']}"],
         rss_warm_mb=None, rss_open_mb=None, rss_closed_mb=None, rss_peak_mb=None, memory_per_user_mb=None,
-        server_cpu_s=None, browser_cpu_s=None, wall_s=None, load_average=None, browser_nice=None,
+        server_cpu_s=None, server_cpu_by_process_s=None, proxy_cpu_s=None, sessions_by_process=None, browser_cpu_s=None, wall_s=None, load_average=None, browser_nice=None,
         timings_s={}, summary={name: empty for name in STEPS + ("page_load", "server_page_load")},
         aims=AIMS, met={name: False for name in AIMS},
     )
@@ -422,9 +468,10 @@ def percentiles(values: list[float]) -> dict:
     return {"n": len(ordered), "p50": round(statistics.median(ordered), 2), "p95": round(p95, 2), "max": round(ordered[-1], 2)}
 
 
-def run(users: int, db: Path, rounds: int = 1, downloads: Path | None = None, browser_nice: int = 0) -> dict:
+def run(users: int, db: Path, rounds: int = 1, downloads: Path | None = None, browser_nice: int = 0, procs: int = 0) -> dict:
     """Run the load test; return its measurements. Runs its event loop on a thread of its
-    own so it can be called from code that already has one (pytest with sync Playwright)."""
+    own so it can be called from code that already has one (pytest with sync Playwright).
+    procs=N serves through nginx to N app processes (deploy/serve.py), 0 one process alone."""
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: run scripts/ensure-browser.sh (make test does)")
     db = Path(db).resolve()
@@ -434,7 +481,7 @@ def run(users: int, db: Path, rounds: int = 1, downloads: Path | None = None, br
     downloads.mkdir(parents=True, exist_ok=True)
     box: dict = {}
     load_at_start = os.getloadavg()[0]
-    server = Server(db)  # owned here, so Ctrl-C on this thread still stops it
+    server = Server(db, procs=procs)  # owned here, so Ctrl-C on this thread still stops it
 
     def worker():
         try:
@@ -459,22 +506,32 @@ def run(users: int, db: Path, rounds: int = 1, downloads: Path | None = None, br
 
 
 TABLE_HEADER = (
-    "| data | users × rounds | success | page load p50 / p95, in browser (s) | page load p50 / p95, server answer (s) "
-    "| rerun p50 / p95, in browser (s) | rerun p50 / p95, server answer (s) | CSV p50 / p95 (s) "
-    "| server RSS warm → all open (MB) | MB / user |\n|---|---|---|---|---|---|---|---|---|---|"
+    "| data | server | users × rounds | success | first load p50 / p95, in browser (s) | first load p50 / p95, server answer (s) "
+    "| rerun p50 / p95, in browser (s) | rerun p50 / p95, server answer (s) | page load (first + switch) p50 / p95, in browser (s) "
+    "| CSV p50 / p95 (s) | server CPU per process (s) | sessions per process | server RSS warm → all open (MB) | MB / user |"
+    "\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
+
+
+def _per_process(values: dict | None, extra: str = "") -> str:
+    if not values:
+        return "–"
+    return " / ".join("–" if v is None else str(v) for v in values.values()) + extra
 
 
 def table_row(label: str, r: dict) -> str:
     s = r["summary"]
 
     def pair(name):
-        return f"{s[name]['p50']} / {s[name]['p95']}"
+        return "–" if s[name]["p50"] is None else f"{s[name]['p50']} / {s[name]['p95']}"
 
+    proxy = f" (nginx {r['proxy_cpu_s']})" if r.get("proxy_cpu_s") is not None else ""
+    cpu = r.get("server_cpu_by_process_s") or ({"app": r["server_cpu_s"]} if r.get("server_cpu_s") is not None else None)
     return (
-        f"| {label} | {r['users']} × {r['rounds']} | {r['successes']}/{r['attempts']} ({r['success_rate']:.0%}) "
-        f"| {pair('page_load')} | {pair('server_page_load')} | {pair('rerun')} | {pair('server_rerun')} "
-        f"| {pair('download')} | {r['rss_warm_mb']} → {r['rss_open_mb']} | {r['memory_per_user_mb']} |"
+        f"| {label} | {r.get('server', '1 process')} | {r['users']} × {r['rounds']} | {r['successes']}/{r['attempts']} ({r['success_rate']:.0%}) "
+        f"| {pair('open')} | {pair('server_open')} | {pair('rerun')} | {pair('server_rerun')} | {pair('page_load')} "
+        f"| {pair('download')} | {_per_process(cpu, proxy)} | {_per_process(r.get('sessions_by_process'))} "
+        f"| {r['rss_warm_mb']} → {r['rss_open_mb']} | {r['memory_per_user_mb']} |"
     )
 
 
@@ -484,7 +541,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=Path(os.environ.get("VOCDASH_DB", "data/warehouse.duckdb")), help="warehouse to serve")
     parser.add_argument("--rounds", type=int, default=1, help="scenario repetitions per user (default 1)")
     parser.add_argument("--out", type=Path, help="write every measurement here as JSON")
-    parser.add_argument("--label", default=None, help="name of this run in the printed table row")
+    parser.add_argument("--label", default=None, help="name of this run's data in the table row (default: the file's name)")
+    parser.add_argument("--procs", type=int, default=0,
+                        help="serve through nginx to this many app processes, as `make serve` does (default 0: one process alone)")
     parser.add_argument(
         "--browser-nice", type=int, default=0,
         help="run the simulated users' Chromium at this lower priority (0-19), so the server is served first "
@@ -495,16 +554,22 @@ def main(argv: list[str] | None = None) -> int:
     globals()["STEP_TIMEOUT"] = args.step_timeout
     if args.users < 1 or args.rounds < 1:
         parser.error("--users and --rounds must be at least 1")
-    result = run(args.users, args.db, args.rounds, browser_nice=args.browser_nice)
+    if args.procs < 0:
+        parser.error("--procs must be 0 (one process alone) or more")
+    result = run(args.users, args.db, args.rounds, browser_nice=args.browser_nice, procs=args.procs)
+    result["label"] = args.label or args.db.name
     result["command"] = "python -m benchmarks.load " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
-    print(json.dumps({k: result[k] for k in ("success_rate", "summary", "rss_start_mb", "rss_warm_mb", "rss_open_mb", "rss_closed_mb", "rss_peak_mb", "memory_per_user_mb", "server_cpu_s", "browser_cpu_s", "wall_s", "load_average", "met")}, indent=1))
+    print(json.dumps({k: result.get(k) for k in (
+        "server", "success_rate", "summary", "rss_start_mb", "rss_warm_mb", "rss_open_mb", "rss_closed_mb", "rss_peak_mb", "memory_per_user_mb",
+        "server_cpu_s", "server_cpu_by_process_s", "proxy_cpu_s", "sessions_by_process", "browser_cpu_s", "wall_s", "load_average", "met",
+    )}, indent=1))
     for failure in result["failures"][:20]:
         print("FAILED", failure, file=sys.stderr)
     print(TABLE_HEADER)
-    print(table_row(args.label or args.db.name, result))
+    print(table_row(result["label"], result))
     return 0 if result["success_rate"] == 1.0 else 1
 
 

@@ -6,6 +6,7 @@ browser fails them instead of skipping.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -37,6 +38,16 @@ def _need_browser() -> None:
     pytest.skip(message)
 
 
+def _need_nginx() -> None:
+    """`make serve`'s tests need Debian's nginx (scripts/ensure-nginx.sh; make test runs it)."""
+    if shutil.which("nginx") or os.access("/usr/sbin/nginx", os.X_OK):
+        return
+    message = "nginx is missing: run scripts/ensure-nginx.sh (make test does)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -44,44 +55,70 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run app.py` on 127.0.0.1 and a free port, as `make run` serves it."""
+    """`streamlit run app.py` on 127.0.0.1 and a free port, as `make run` serves it; or, with
+    procs=N, N such processes behind nginx on that port, as `make serve` serves them
+    (deploy/serve.py, with its files in test-artifacts/serve-PORT/)."""
 
-    def __init__(self, db_path: Path, *, env: dict | None = None):
+    def __init__(self, db_path: Path, *, env: dict | None = None, procs: int = 0):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.procs = procs
         self.log = (ROOT / "test-artifacts" / f"server-{self.port}.log")
         self.log.parent.mkdir(parents=True, exist_ok=True)
         environment = {**os.environ, "VOCDASH_DB": str(db_path), **(env or {})}
-        self.process = subprocess.Popen(
-            [
+        if procs:
+            self.run_dir = ROOT / "test-artifacts" / f"serve-{self.port}"
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+            command = [
+                sys.executable, "-m", "deploy.serve", "--procs", str(procs), "--port", str(self.port),
+                "--db", str(db_path), "--run-dir", str(self.run_dir),
+            ]
+        else:
+            self.run_dir = None
+            command = [
                 sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                 "--server.headless", "true", "--server.address", "127.0.0.1",
                 "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none",
-            ],
-            cwd=ROOT, env=environment, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-        )
-        self._wait_healthy()
+            ]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        self._wait_healthy(120 if procs else 60)
 
     def _wait_healthy(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {self.log.read_text()[-2000:]}")
+                raise RuntimeError(f"the server exited: {self.log.read_text()[-2000:]}")
+            ready = not self.procs or self.state().get("ready")
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
+                    if response.status == 200 and ready:
                         return
             except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("streamlit did not become healthy in time")
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("the server did not become healthy in time")
+
+    def state(self) -> dict:
+        """deploy/serve.py's state.json: which app process runs on which port ({} before it exists)."""
+        try:
+            return json.loads((self.run_dir / "state.json").read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def app_pids(self) -> dict[str, int]:
+        """The streamlit processes serving, by name (their port behind nginx)."""
+        if not self.procs:
+            return {"app": self.process.pid}
+        return {str(app["port"]): app["pid"] for app in self.state()["apps"]}
 
     def stop(self) -> None:
-        self.process.terminate()
+        self.process.terminate()  # deploy/serve.py stops nginx and its apps, then exits
         try:
-            self.process.wait(10)
+            self.process.wait(30 if self.procs else 10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,10 @@ killed with SIGKILL in the middle of its load, and after the file was deleted or
 by garbage. Every rendered run is checked: no exception box, no error, and the counts
 are exactly those of one published dataset, never a mixture.
 
+It runs twice: against one `streamlit run`, and through nginx to two app processes as
+`make serve` runs them (deploy/serve.py), where the four sessions are spread over both
+processes and each one's rebuild has to reach every process on its own.
+
 What each run may show is computed from the CSV files, not from the app: with no filter
 the overview's four metrics are the row counts of institutions, sources, observations and
 awards, and the data page's row count is the observations'.
@@ -29,7 +33,7 @@ from typing import NamedTuple
 import pytest
 
 from benchmarks.load import BROWSER_ARGS, RUN_COUNTER
-from tests.browser.conftest import CHROMIUM, ROOT, Server, _need_browser
+from tests.browser.conftest import CHROMIUM, ROOT, Server, _need_browser, _need_nginx
 from tests.browser.helpers import IGNORED_CONSOLE, screenshot, settle
 from tests.conftest import CURATED, add_test_institutions, edit_row, read_rows, write_rows
 
@@ -288,12 +292,15 @@ def run_in_own_thread(function) -> None:
         raise box["error"]
 
 
-def test_rebuilds_while_people_are_looking(tmp_path):
+@pytest.mark.parametrize("procs", [0, 2], ids=["one-process", "two-processes-behind-nginx"])
+def test_rebuilds_while_people_are_looking(tmp_path, procs):
     _need_browser()
-    run_in_own_thread(lambda: scenario(tmp_path))
+    if procs:
+        _need_nginx()
+    run_in_own_thread(lambda: scenario(tmp_path, procs))
 
 
-def scenario(tmp_path: Path) -> None:
+def scenario(tmp_path: Path, procs: int = 0) -> None:
     from playwright.sync_api import sync_playwright
 
     workdir = tmp_path / "rebuilds"
@@ -311,13 +318,20 @@ def scenario(tmp_path: Path) -> None:
         [sys.executable, "-m", "etl.synth", "--institutions", "3000", "--years", "5", "--out", str(big)],
         cwd=ROOT, check=True, capture_output=True,
     )
-    server = Server(db)
+    server = Server(db, procs=procs)
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    context.add_init_script(RUN_COUNTER)
+    contexts = []
     try:
-        sessions = [Session(context, server.url, path, mode) for path, mode in SESSIONS]
+        # Behind nginx a browser context per person: its own cookies, so its own process. One
+        # process alone: one context for all, as people in one browser's tabs.
+        for _ in SESSIONS if procs else SESSIONS[:1]:
+            contexts.append(browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN"))
+            contexts[-1].add_init_script(RUN_COUNTER)
+        sessions = [Session(contexts[n % len(contexts)], server.url, path, mode) for n, (path, mode) in enumerate(SESSIONS)]
+        routes = [next((c["value"] for c in context.cookies() if c["name"] == "vocdash_route"), None) for context in contexts]
+        if procs:
+            assert sorted(set(routes)) == sorted(server.app_pids()), f"sessions on every process: {routes}"
         rebuilder = Rebuilder(db, workdir, sessions)
         rebuilder.current = counts_of(CURATED)
         cycle(sessions, {rebuilder.current})
@@ -366,14 +380,21 @@ def scenario(tmp_path: Path) -> None:
 
         for session in sessions:
             session.assert_clean()
-        REPORT.parent.mkdir(parents=True, exist_ok=True)
-        REPORT.write_text(json.dumps({
+        if procs:
+            still = [next((c["value"] for c in context.cookies() if c["name"] == "vocdash_route"), None) for context in contexts]
+            assert still == routes, f"a session moved to another process: {routes} -> {still}"
+        report = REPORT.with_name(f"{REPORT.stem}-{procs}procs.json") if procs else REPORT
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps({
+            "processes": procs or 1,
+            "sessions_by_process": {route: routes.count(route) for route in set(routes)} if procs else None,
             "builds": rebuilder.log,
             "recovered_after_delete_s": after_delete,
             "recovered_after_garbage_s": after_garbage,
         }, indent=1))
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
         browser.close()
         playwright.stop()
         server.stop()
