@@ -92,7 +92,7 @@ def test_data_page_shows_the_first_rows_and_says_how_many(synth_db, monkeypatch)
 def test_compare_at_scale(synth_db, monkeypatch, lang):
     at = visit(app(synth_db, monkeypatch, lang=lang, cmp=["syn00001", "syn00002"]), "compare")
     assert not at.exception, [e.value for e in at.exception]
-    assert at.dataframe[0].value.shape[1] == 5  # theme, indicator, unit, two institutions
+    assert at.dataframe[0].value.shape[1] == 6  # theme, indicator, unit, the period compared, two institutions
 
 
 def test_presentation_mode_shows_distributions_one_per_screen(synth_db, monkeypatch):

@@ -62,14 +62,23 @@ def add_hostile_colleges(data_dir: Path) -> None:
             append_row(
                 data_dir / "observations.csv", institution_id=iid, indicator_id=indicator, period="2021",
                 period_end="", period_type="calendar_year", value=str(value), qualifier="exact", kind="actual",
-                source_id=source, evidence=text["evidence"], notes=text["notes"],
+                basis=_basis_of(data_dir, indicator), since="", as_of="", derivation="", source_id=source,
+                evidence=f"{text['evidence']}：{value}", notes=text["notes"], conflict="",
             )
         append_row(
             data_dir / "awards.csv", institution_id=iid, period="2021", period_end="", period_type="calendar_year",
-            competition=text["competition"], competition_en="", level="provincial", grade="first",
-            recipient="student", count="2", unit="items", qualifier="exact", is_total="false", source_id=source,
-            evidence=text["evidence"], notes="",
+            competition=text["competition"], competition_en="", category="competition", level="provincial",
+            level_scope="", grade="first", recipient="student", count="2", unit="items", qualifier="exact",
+            is_total="false", derivation="", source_id=source, evidence=f"{text['evidence']}：2项", notes="", conflict="",
         )
+
+
+def _basis_of(data_dir: Path, indicator: str) -> str:
+    """The basis the curated figures of a comparable indicator share (the ETL refuses a mix)."""
+    from tests.conftest import read_rows
+
+    _, rows = read_rows(data_dir / "observations.csv")
+    return next((row["basis"] for row in rows if row["indicator_id"] == indicator), "flow")
 
 
 @pytest.fixture(scope="session")
