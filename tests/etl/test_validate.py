@@ -155,9 +155,12 @@ def test_missing_column(data_dir):
 
 def test_optional_column_may_be_left_out(data_dir):
     header, rows = read_rows(data_dir / "observations.csv")
+    # A derived figure must say in notes how it was derived, so the two go together.
     header.remove("notes")
+    header.remove("derivation")
     write_rows(data_dir / "observations.csv", header, rows)
-    assert validate_dir(data_dir).frames["observations"]["notes"].isna().all()
+    frame = validate_dir(data_dir).frames["observations"]
+    assert frame["notes"].isna().all() and frame["derivation"].isna().all()
 
 
 def test_unknown_column(data_dir):
