@@ -15,7 +15,7 @@ def test_options_come_from_the_warehouse(ref):
 
 def test_tidy_observations_carry_source_and_evidence(ref, everything):
     obs = queries.observations(ref, everything)
-    assert len(obs) == 189
+    assert len(obs) == 219
     row = obs[obs["indicator_id"] == "emp_destination_rate"].iloc[0]
     assert row["value"] == 96.08 and row["unit"] == "percent"
     assert row["source_title"].startswith("大连职业技术学院")
@@ -59,21 +59,21 @@ def test_theme_and_indicator_selection(ref, everything):
 def test_input_reaches_sql_only_as_parameters(ref):
     hostile = Filters(institutions=("x' OR '1'='1",), provinces=("'); DROP TABLE observations; --",))
     assert queries.observations(ref, hostile).empty
-    assert len(queries.observations(ref, Filters())) == 189
+    assert len(queries.observations(ref, Filters())) == 219
 
 
 def test_awards_and_sources(ref, everything):
     awards = queries.awards(ref, everything)
-    assert len(awards) == 45
+    assert len(awards) == 61
     assert awards["is_total"].sum() == 7
     sources = queries.sources(ref, everything).set_index("source_id")
     assert sources.loc["hubei_2021_plan", "figures"] == 0
-    assert sources.loc["dalian_2021_summary", "award_rows"] == 4
+    assert sources.loc["dalian_2021_summary", "award_rows"] == 11  # 4 competition rows, 7 honours
 
 
 def test_figures_per_theme(ref, everything):
     counts = queries.figures_per_theme(ref, everything).set_index(["institution_id", "theme"])["figures"]
-    assert counts[("dalian_vtc", "competition")] == 4 + 2  # 4 award rows + 2 hosting figures
+    assert counts[("dalian_vtc", "competition")] == 11 + 3  # 11 award rows (4 competition, 7 honours) + 3 hosting figures
     assert "hubei_ou" not in counts.index.get_level_values(0)
 
 
@@ -105,10 +105,10 @@ def test_rebuilt_warehouse_is_picked_up(tmp_path, data_dir):
     path = tmp_path / "w.duckdb"
     build(validate_dir(data_dir), path)
     first = db.current_ref(path)
-    assert len(queries.observations(first, Filters())) == 189
+    assert len(queries.observations(first, Filters())) == 219
     header, rows = read_rows(data_dir / "observations.csv")
     write_rows(data_dir / "observations.csv", header, rows[:-5])
     build(validate_dir(data_dir), path)
     second = db.current_ref(path)
     assert second != first
-    assert len(queries.observations(second, Filters())) == 184
+    assert len(queries.observations(second, Filters())) == 214
