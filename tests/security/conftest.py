@@ -40,8 +40,10 @@ HOSTILE = {
     ),
 }
 # Indicators the real colleges report too, so the hostile names land in shared charts,
-# the compare table and the compare deck.
-INDICATORS = (("pb_central_group_sessions", 9), ("emp_destination_rate", 95.5), ("trn_social_training_person_times", 1200))
+# the compare table and the compare deck; on the curated figures' basis (a rate measured at
+# a point is a stock), or the ETL refuses the mix.
+INDICATORS = (("pb_central_group_sessions", 9, "flow"), ("emp_destination_rate", 95.5, "stock"),
+              ("trn_social_training_person_times", 1200, "flow"))
 
 
 def add_hostile_colleges(data_dir: Path) -> None:
@@ -58,11 +60,11 @@ def add_hostile_colleges(data_dir: Path) -> None:
             title_en=text["title_en"], kind="annual_summary", published="", period_label="2021年度",
             period_label_en="2021", document="", url="", is_synthetic="true", notes=text["notes"],
         )
-        for indicator, value in INDICATORS:
+        for indicator, value, basis in INDICATORS:
             append_row(
                 data_dir / "observations.csv", institution_id=iid, indicator_id=indicator, period="2021",
                 period_end="", period_type="calendar_year", value=str(value), qualifier="exact", kind="actual",
-                source_id=source, evidence=text["evidence"], notes=text["notes"],
+                basis=basis, source_id=source, evidence=text["evidence"], notes=text["notes"],
             )
         append_row(
             data_dir / "awards.csv", institution_id=iid, period="2021", period_end="", period_type="calendar_year",
