@@ -28,7 +28,9 @@ RECENT_YEARS = re.compile(r"近(两|二|三|四|五|[2-5])\s*年(?:来|以来)?"
 THIS_YEAR = re.compile(r"今年|本年度|年内")
 AS_OF = re.compile(r"截[至止](?:到)?\s*(?P<when>(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|(?:目前|当前|现在|年底|年末))")
 CUMULATIVE = re.compile(r"累计|以来|先后|近[两二三四五2-5]\s*年")
-STOCK = re.compile(r"现有|共有|拥有|保持在|在校生|在籍|在册|总数|规模达|共计|已建成|在建")
+# Not 共计: it sums a period's activity as often as it counts what stands (毕业生共计 is a
+# year's graduates, a flow in the curated data).
+STOCK = re.compile(r"现有|共有|拥有|保持在|在校生|在籍|在册|总数|规模达|已建成|在建")
 SMALL_NUMBERS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
 
 

@@ -303,6 +303,9 @@ def _observation(paragraph, index, figure, figures, sentences, clauses, section,
     measured, measured_note = cx.as_of(clause, place.sentence_text(), period.period, period.period_type)
     if measured_note:
         notes.append(measured_note)
+    basis = cx.basis(clause, re.split(r"[，,。]", text, maxsplit=1)[0], period)
+    if basis == "flow" and measured and figure.unit == "%":
+        basis = "stock"  # a rate measured at a date (截至12月31日) is a stock, as the curated rates are
     confidence = 0.85
     if figure.spelled:
         confidence -= 0.15 if figure.value != 1 else 0.45  # 一处, 一批: mostly words, not counts
@@ -319,7 +322,7 @@ def _observation(paragraph, index, figure, figures, sentences, clauses, section,
         "period_end": _text(period.period_end), "period_type": period.period_type, "value": _number(figure.value),
         "qualifier": qualifier, "kind": "target" if target else "actual", "source_id": options.source_id,
         "evidence": evidence, "notes": "；".join(notes),
-        "basis": cx.basis(clause, re.split(r"[，,。]", text, maxsplit=1)[0], period),
+        "basis": basis,
         "since": _text(period.since), "as_of": measured, "derivation": "",
         "_unit": figure.unit, "_words": _words(place, figure),
     }

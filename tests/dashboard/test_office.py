@@ -199,7 +199,7 @@ def test_pptx_values_are_scaled_and_gaps_stay_gaps(data):
 
 def test_pptx_labels_carry_their_mark_and_targets_say_so(data):
     obs = data["obs"].copy()
-    deeds = (obs["institution_id"] == "jiaxing_vtc") & (obs["indicator_id"] == "pb_practical_deeds")
+    deeds = (obs["institution_id"] == "jiaxing_vtc") & (obs["indicator_id"] == "pb_municipal_advanced_orgs")
     sessions = (obs["institution_id"] == "dalian_vtc") & (obs["indicator_id"] == "pb_central_group_sessions")
     others = (obs["institution_id"] == "tianjin_livtc") & (obs["indicator_id"] == "pb_central_group_sessions")
     assert deeds.sum() == 1 and sessions.sum() == 1 and others.sum() == 1
@@ -283,11 +283,11 @@ def test_pptx_an_institution_without_figures_is_all_gaps(data):
 
 def test_pptx_charts_only_comparable_indicators_and_names_the_rest(data):
     obs = data["obs"].copy()
-    obs.loc[obs["indicator_id"] == "pb_practical_deeds", "comparable"] = False
+    obs.loc[obs["indicator_id"] == "pb_municipal_advanced_orgs", "comparable"] = False
     deck = Presentation(io.BytesIO(office.pptx_bytes(obs, CHOSEN, data["scope"], "zh", "对比", "")))
     party = next(s for s in deck.slides if "党建" in s.shapes.title.text_frame.text)
-    assert "“我为群众办实事”事项数" not in list(_charts(party)[0].plots[0].categories)
-    assert "未绘制（口径不一致，详见数据表）：“我为群众办实事”事项数" in _texts(party)
+    assert "市级先进基层党组织数" not in list(_charts(party)[0].plots[0].categories)
+    assert "未绘制（口径不一致，详见数据表）：市级先进基层党组织数" in _texts(party)
 
     nothing = Presentation(io.BytesIO(office.pptx_bytes(obs.assign(comparable=False), CHOSEN, data["scope"], "en", "C", "")))
     assert len(nothing.slides) == 2

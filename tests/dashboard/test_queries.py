@@ -75,12 +75,12 @@ def test_awards_and_sources(ref, everything):
     assert awards["is_total"].sum() == sum(row["is_total"].lower() == "true" for row in rows)
     sources = queries.sources(ref, everything).set_index("source_id")
     assert sources.loc["hubei_2021_plan", "figures"] == 0
-    assert sources.loc["dalian_2021_summary", "award_rows"] == 4
+    assert sources.loc["dalian_2021_summary", "award_rows"] == 11  # 4 competition rows, 7 honours
 
 
 def test_figures_per_theme(ref, everything):
     counts = queries.figures_per_theme(ref, everything).set_index(["institution_id", "theme"])["figures"]
-    assert counts[("dalian_vtc", "competition")] == 4 + 2  # 4 award rows + 2 hosting figures
+    assert counts[("dalian_vtc", "competition")] == 11 + 3  # 11 award rows (4 competition, 7 honours) + 3 hosting figures
     assert "hubei_ou" not in counts.index.get_level_values(0)
 
 

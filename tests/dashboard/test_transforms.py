@@ -40,34 +40,39 @@ def test_totals_are_never_added_to_the_items_inside_them(data):
     jiaxing = mine("jiaxing_vtc", category="competition", recipient="student", unit="items")
     assert jiaxing["count"].sum() == 111
     assert jiaxing.loc[jiaxing["level"] == "national", "count"].sum() == 4
-    dalian = counted[counted["institution_id"] == "dalian_vtc"]
+    dalian = mine("dalian_vtc", category="competition")
     assert sorted(dalian["count"]) == [11, 20, 29, 50]  # no total: every item counts
     assert set(counted["tier"]) <= set(transforms.TIERS)
 
 
+def competitions(awards):
+    """The award score ranks competition results; honours and prizes are not competition wins."""
+    return awards[awards["category"] == "competition"]
+
+
 def test_award_score_formula_and_missing_is_not_zero(data):
-    scores = transforms.award_scores(data["awards"], data["scope"]).set_index("institution_id")["score"]
+    scores = transforms.award_scores(competitions(data["awards"]), data["scope"]).set_index("institution_id")["score"]
     # Dalian: provincial (3) × (11 gold × 3 + 20 silver × 2 + 29 bronze × 1 + 50 excellent × 0.5)
     assert scores["dalian_vtc"] == pytest.approx(3 * (33 + 40 + 29 + 25))
     assert math.isnan(scores["hubei_ou"])
-    doubled = transforms.award_scores(data["awards"], data["scope"], level_weights={"provincial": 6}).set_index("institution_id")["score"]
+    doubled = transforms.award_scores(competitions(data["awards"]), data["scope"], level_weights={"provincial": 6}).set_index("institution_id")["score"]
     assert doubled["dalian_vtc"] == pytest.approx(2 * scores["dalian_vtc"])
 
 
 def test_award_score_never_adds_items_to_person_times(data):
     """Tianjin reports some awards in items and its totals in person-times: each unit gets
     its own score, and an institution with nothing in a unit gets none (not zero)."""
-    counted = transforms.competitions(transforms.counted_awards(data["awards"]))
+    counted = transforms.counted_awards(competitions(data["awards"]))
     tianjin = counted[counted["institution_id"] == "tianjin_livtc"]
     assert set(tianjin["unit"]) == {"items", "person_times"}
-    items = transforms.award_scores(data["awards"], data["scope"], unit="items").set_index("institution_id")["score"]
-    persons = transforms.award_scores(data["awards"], data["scope"], unit="person_times").set_index("institution_id")["score"]
+    items = transforms.award_scores(competitions(data["awards"]), data["scope"], unit="items").set_index("institution_id")["score"]
+    persons = transforms.award_scores(competitions(data["awards"]), data["scope"], unit="person_times").set_index("institution_id")["score"]
     for unit, scores in (("items", items), ("person_times", persons)):
         rows = tianjin[tianjin["unit"] == unit]
         expected = (rows["count"] * rows["level"].map(transforms.DEFAULT_LEVEL_WEIGHTS)
                     * rows["tier"].map(transforms.DEFAULT_TIER_WEIGHTS)).sum()
         assert scores["tianjin_livtc"] == pytest.approx(expected)
-    assert math.isnan(persons["dalian_vtc"])  # Dalian counts only items
+    assert math.isnan(persons["dalian_vtc"])  # Dalian's competition awards are all items
 
 
 def test_headline_awards_list_each_unit_apart(data):

@@ -155,12 +155,22 @@ def test_missing_column(data_dir):
 
 def test_optional_column_may_be_left_out(data_dir):
     header, rows = read_rows(data_dir / "observations.csv")
-    # A derived figure must say in notes how it was derived, so the two go together.
+    # A derived figure must say in notes how it was derived, so derivation leaves with notes.
     header.remove("notes")
     header.remove("derivation")
     write_rows(data_dir / "observations.csv", header, rows)
     frame = validate_dir(data_dir).frames["observations"]
-    assert frame["notes"].isna().all() and frame["derivation"].isna().all()
+    assert frame["notes"].isna().all()
+    assert frame["derivation"].isna().all()
+
+
+def test_notes_may_not_be_left_out_while_a_figure_is_derived(data_dir):
+    header, rows = read_rows(data_dir / "observations.csv")
+    assert any(row["derivation"] for row in rows)  # the curated data hold derived figures
+    header.remove("notes")
+    write_rows(data_dir / "observations.csv", header, rows)
+    found = problems(data_dir)
+    assert found and all(": derivation: " in line and "say in notes how" in line for line in found)
 
 
 def test_unknown_column(data_dir):

@@ -84,6 +84,12 @@ def test_as_of_date_and_basis():
     assert extract("全年开展讲座20场。").observations[0].row["basis"] == "flow"
 
 
+def test_a_rate_measured_at_a_date_is_a_stock_and_a_years_graduates_a_flow():
+    graduates, rate = extract("2021届毕业生共计3447人，截至12月31日，毕业去向落实率为96.08%。").observations
+    assert (rate.row["value"], rate.row["as_of"], rate.row["basis"]) == ("96.08", "2021-12-31", "stock")
+    assert (graduates.row["value"], graduates.row["basis"]) == ("3447", "flow")
+
+
 def test_durations_dates_and_names_are_not_candidates():
     assert obs("学习贯彻“四个意识”，开展三年行动，举办第七届技能节，5月20日召开大会。") == []
 
