@@ -143,8 +143,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "actual_after_published": ("an actual figure for {period} cannot come from source {source}, published {published}; "
                                "is it a target (kind=target), or is the period wrong?",
                                "{period} 年的实际数不可能出自 {published} 发布的来源 {source}；它是目标（kind=target），还是期间填错了？"),
-    "same_name": ('"{name}" is already institution "{other}" (line {line}); one college has one id',
-                  "“{name}”已是院校“{other}”（第 {line} 行）；同一所学校只能有一个编号"),
+    "same_name": ('"{name}" is already institution "{other}" (line {first}); one college has one id',
+                  "“{name}”已是院校“{other}”（第 {first} 行）；同一所学校只能有一个编号"),
     # --- evidence
     "value_not_in_evidence": ("{value} ({qualifier}) is not what the evidence states{found}; copy the figure as written, "
                               "or set `derivation` (counted | summed | converted) and say how in notes",
