@@ -73,12 +73,16 @@ def _title_rows(text: bytes, table: str | None) -> int | None:
     candidates = [TABLES_BY_NAME[table]] if table else list(TABLES)
     known = [set(t.column_names) for t in candidates]
     head = text[: 64 * 1024].decode("utf-8", "ignore").split("\n")[:TITLE_SEARCH_LINES]
+    expected = 1
     for number, cells in enumerate(csv.reader(head), start=1):
         cells = [cell.strip() for cell in cells if cell.strip()]
+        if number == 1 and len(cells) == 1 and cells[0].lower().startswith("sep="):
+            expected = 2  # Excel's separator hint: the reader skips it
+            continue
         hits = max(sum(cell in columns for cell in cells) for columns in known)
         if hits >= 3 and hits * 2 >= len(cells):
-            return number if number > 1 else None
-        if number == 1 and hits >= 3:
+            return number if number > expected else None
+        if number == expected and hits >= 3:
             return None
     return None
 

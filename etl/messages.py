@@ -104,7 +104,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "date": ('"{text}" is not a date; write YYYY-MM-DD', "“{text}”不是日期；请写成 YYYY-MM-DD"),
     "boolean": ('"{text}" is not true or false', "“{text}”不是 true 或 false"),
     "too_long": ("is {length} characters long; the limit is {limit}", "长度为 {length} 个字符；上限为 {limit}"),
-    "unknown": ('unknown {what} "{text}": not in {file}', "未知的 {what}“{text}”：不在 {file} 中"),
+    "unknown": ('unknown {what} "{text}": not in {parent_file}', "未知的 {what}“{text}”：不在 {parent_file} 中"),
     "over_100": ("{value} is over 100, but {indicator} is a percent", "{value} 超过 100，而 {indicator} 是百分比"),
     "owner": ('source "{value}" belongs to institution "{owner}", not "{institution}"',
               "来源“{value}”属于院校“{owner}”，而不是“{institution}”"),
@@ -127,9 +127,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "near_duplicate": ("same key as line {first} except for {how} ({listed}); the same row twice would be counted twice: delete one",
                        "与第 {first} 行的主键只差{how_zh}（{listed}）；同一行出现两次会被重复计算：请删除其中一行"),
     "already_loaded": ("already loaded: this key is in the warehouse", "已加载：数据仓库中已有此主键"),
-    "mixed_basis": ("{basis}, but {indicator} is comparable and its other figures are {usual} (as on line {line}); "
+    "mixed_basis": ("{basis}, but {indicator} is comparable and its other figures are {usual} (as on line {usual_line}); "
                     "use another indicator for this basis, or set comparable=false in indicators.csv",
-                    "{basis}，而 {indicator} 是可比指标，其他数字为 {usual}（如第 {line} 行）；请为此口径另用指标，"
+                    "{basis}，而 {indicator} 是可比指标，其他数字为 {usual}（如第 {usual_line} 行）；请为此口径另用指标，"
                     "或在 indicators.csv 中设 comparable=false"),
     "award_overlap": ("lies within the totals on lines {lines}; an award can be part of one total only "
                       "(nested totals such as 省级以上 and 其中国家级: keep the broader one)",

@@ -187,7 +187,7 @@ def _message(check: str, column: Column, value: str, row: dict | None = None, ow
     if check == "too_long":
         return "too_long", {"length": len(value), "limit": column.max_length}
     if check == "unknown":
-        return "unknown", {"what": column.referenced_column.removesuffix("_id"), "text": text, "file": f"{column.references}.csv"}
+        return "unknown", {"what": column.referenced_column.removesuffix("_id"), "text": text, "parent_file": f"{column.references}.csv"}
     if check == "published":
         day = value[:10]
         if day <= "1900-01-01" or day == "1899-12-30":
@@ -560,6 +560,8 @@ class _Checker:
             pattern = DECIMAL if value == "value" else INTEGER
             before = "[0-9A-Za-z.,+_/第约近超逾于过少多到至之月\\-~—–０-９．，]"
             after = "^([0-9A-Za-z万亿余多几来等月日+_:：比至到~\\-—–０-９]|[.,，．][0-9０-９])|^.{0,6}(以上|左右|上下|以内|以下|有余|开外)"
+            ok_before = f"(p = 1 OR NOT regexp_full_match(substr(e, p - 1, 1), {_quote(before)}))"
+            ok_after = f"NOT regexp_matches(substr(e, p + length(v), 8), {_quote(after)})"
             rows = self.rows(f"""
                 WITH c AS (
                     SELECT {LINE} AS line, {v} AS v, evidence AS e, qualifier AS q, strpos(evidence, {v}) AS p
@@ -568,9 +570,14 @@ class _Checker:
                       AND qualifier IN ({", ".join(_quote(q) for q in QUALIFIERS)})
                 )
                 SELECT line, v, e, q FROM c
-                WHERE NOT (q = 'exact' AND p > 0
-                    AND (p = 1 OR NOT regexp_full_match(substr(e, p - 1, 1), {_quote(before)}))
-                    AND NOT regexp_matches(substr(e, p + length(v), 8), {_quote(after)}))
+                WHERE NOT coalesce(p > 0 AND CASE q
+                    WHEN 'exact' THEN {ok_before} AND {ok_after}
+                    WHEN 'approx' THEN p > 1 AND substr(e, p - 1, 1) = '约'
+                        AND (p = 2 OR NOT contains('节制预签特邀公违履合条契婚失赴誓', substr(e, p - 2, 1))) AND {ok_after}
+                    WHEN 'more_than' THEN p > 2 AND substr(e, p - 2, 2) = '超过'
+                        AND (p = 3 OR NOT contains('不未', substr(e, p - 3, 1))) AND {ok_after}
+                    WHEN 'at_least' THEN {ok_before} AND substr(e, p + length(v), 2) = '以上'
+                    ELSE false END, false)
                 ORDER BY line""")
             seen: dict[tuple, bool] = {}
             file = self.label(TABLES_BY_NAME[name])
@@ -591,12 +598,17 @@ class _Checker:
                 self.problems.append(problem(file, int(line), value, "value_not_in_evidence", value=number,
                                              qualifier=qualifier, found=found, found_zh=found_zh))
 
-    def evidence_documents(self, documents: Path | None) -> None:
+    def evidence_documents(self, documents: Path | None, sources: str | None = None) -> None:
         """Each evidence excerpt occurs in its source's document (white space ignored),
-        where the source names a document and the folder holds it."""
-        if documents is None or "sources" not in self.present or not {"source_id", "document"} <= self.present["sources"]:
+        where the source names a document and the folder holds it. sources: the relation
+        of the sources table (an upload's reference), when it is not staged here."""
+        if documents is None:
             return
-        named = self.rows("SELECT source_id, document FROM stage_sources WHERE document <> ''")
+        if sources is None:
+            if "sources" not in self.present or not {"source_id", "document"} <= self.present["sources"]:
+                return
+            sources = "stage_sources"
+        named = self.rows(f"SELECT source_id, document FROM {sources} WHERE coalesce(document, '') <> ''")
         texts, missing = {}, {}
         for source_id, document in named:
             path = documents / document
@@ -656,7 +668,7 @@ class _Checker:
         """)
         for line, indicator, basis, usual, usual_line in rows:
             self.problems.append(problem(self.label(TABLES_BY_NAME["observations"]), int(line), "basis", "mixed_basis",
-                                         basis=basis, indicator=indicator, usual=usual, line=usual_line))
+                                         basis=basis, indicator=indicator, usual=usual, usual_line=usual_line))
 
     def award_totals(self) -> None:
         """A total covers the itemised rows of the same institution, category, recipient and
@@ -834,13 +846,16 @@ def validate_dir(data_dir: Path, documents: Path | None = None) -> Dataset:
     return dataset
 
 
-def check_upload(table_name: str, frame, reference: dict, existing_keys=None, label: str | None = None):
+def check_upload(table_name: str, frame, reference: dict, existing_keys=None, label: str | None = None,
+                 documents: Path | None = None):
     """Check rows a curator wants to add to one table, with the same rules as a build.
 
     reference: text frames of the tables already loaded (at least the parents' id
     columns, indicators' unit and sources' institution_id), against which ids, units
     and source owners are checked; existing_keys: the primary-key columns of rows
-    already in this table, as text, so a row that is already loaded is named. Returns
+    already in this table, as text, so a row that is already loaded is named. With
+    sources' `published` and `document` in the reference and a documents folder, the
+    plausibility and document checks of a build run too. Returns
     (typed rows ready to add as a pandas frame, or None; problems; notes). Nothing is
     written anywhere.
     """
@@ -862,6 +877,9 @@ def check_upload(table_name: str, frame, reference: dict, existing_keys=None, la
             checker.owners = relations["sources"]
         if "comparable" in getattr(reference.get("indicators"), "columns", []) and "indicators" in relations:
             checker.indicators = relations["indicators"]
+        source_columns = getattr(reference.get("sources"), "columns", [])
+        if "published" in source_columns and "sources" in relations:
+            checker.published = relations["sources"]
         if label:
             checker.labels[table.name] = label
         checker.stage(table, frame)
@@ -871,6 +889,10 @@ def check_upload(table_name: str, frame, reference: dict, existing_keys=None, la
         checker.award_totals()
         checker.plausibility()
         checker.evidence_values()
+        if table_name == "sources":
+            checker.evidence_documents(documents)
+        elif "document" in source_columns and "sources" in relations:
+            checker.evidence_documents(documents, relations["sources"])
         checker.already_loaded(table, existing_keys)
         if checker.problems:
             return None, sorted(checker.problems), checker.notes

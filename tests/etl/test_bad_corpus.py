@@ -1,5 +1,7 @@
-"""The bad-input corpus: every file in tests/data/bad/ replaces one curated table, and
-`python -m etl build` must give exactly the outcome recorded in tests/data/bad/cases.toml.
+"""The bad-input corpus: every file in tests/data/bad/ replaces one curated table (a .csv,
+or a .xlsx kept in its place), and `python -m etl build` must give exactly the outcome
+recorded in tests/data/bad/cases.toml; the Validate page's upload path must give the same
+problems and notes, worded in Chinese as well as in English.
 
 Rejected: exit 1, exactly the manifest's problem lines, and the warehouse left byte-for-byte
 as it was (no leftovers, nothing half-loaded). Normalised: exit 0, exactly the manifest's
@@ -138,7 +140,7 @@ def assert_rejected(case: dict, result: Result, data_dir: Path, db: Path, good: 
     assert result.stdout == ""
     assert_warehouse_untouched(db, good)
     lines = stderr_lines(result)
-    file_names = tuple(f"{table.name}.csv" for table in TABLES)
+    file_names = tuple(f"{table.name}.{ext}" for table in TABLES for ext in ("csv", "xlsx"))
     assert re.fullmatch(rf"\d+ problem\(s\) found in {re.escape(str(data_dir))}; nothing was loaded", lines[-1]), result.stderr
     assert all(line.startswith((*file_names, "... and ")) for line in lines[:-1]), result.stderr
     if "problems" not in case:  # an xfail case whose exact message is not decided yet
@@ -195,6 +197,15 @@ def run_check(con, check: dict) -> None:
         assert check["contains"] in value, f"{check}: got {value!r}"
 
 
+def place(case: dict, data_dir: Path) -> None:
+    """Put the case's file in place of its table: <table>.csv, or <table>.xlsx instead of it."""
+    if case["file"].endswith(".xlsx"):
+        (data_dir / f"{case['table']}.csv").unlink()
+        shutil.copyfile(BAD / case["file"], data_dir / f"{case['table']}.xlsx")
+    else:
+        shutil.copyfile(BAD / case["file"], data_dir / f"{case['table']}.csv")
+
+
 def _param(case: dict):
     marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
     return pytest.param(case, id=case["file"], marks=marks)
@@ -203,7 +214,7 @@ def _param(case: dict):
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
 def test_bad_input_gets_exactly_its_outcome(case, workspace, good_build, capsys):
     data_dir, db = workspace
-    shutil.copyfile(BAD / case["file"], data_dir / f"{case['table']}.csv")
+    place(case, data_dir)
     if case["file"] in SUBPROCESS_CASES:
         result = run_subprocess(data_dir, db)
     else:
@@ -214,16 +225,67 @@ def test_bad_input_gets_exactly_its_outcome(case, workspace, good_build, capsys)
         assert_normalised(case, result, db, good_build)
 
 
+# --- the same files through the Validate page's upload path ----------------------------
+
+@pytest.fixture(scope="session")
+def reference() -> dict:
+    """The base tables as text frames, as the page's reference holds the warehouse."""
+    from etl.ingest import read_input
+    from etl.reader import to_frame
+
+    frames = {}
+    for table in TABLES:
+        read = read_input((BASE / table.file_name).read_bytes(), table.file_name, table.name)
+        frames[table.name] = to_frame(read.data).drop(columns=["_line"])
+    return frames
+
+
+def upload_outcome(case: dict, reference: dict):
+    """(problems, notes) of the case's file uploaded to the Validate page (its read and check
+    path, without Streamlit), against the base as what is loaded."""
+    from dashboard.uploads import read_upload
+    from etl.validate import check_upload
+
+    ext = case["file"].rsplit(".", 1)[1]
+    upload = read_upload((BAD / case["file"]).read_bytes(), f"{case['table']}.{ext}", case["table"])
+    assert upload.refusal is None
+    if upload.frame is None:
+        return upload.problems, upload.notes
+    others = {name: frame for name, frame in reference.items() if name != case["table"]}
+    _, problems, notes = check_upload(case["table"], upload.frame, others, label=upload.label,
+                                      documents=ROOT / "data" / "documents")
+    return problems, [*upload.notes, *notes]
+
+
+@pytest.mark.parametrize("case", [_param(case) for case in CASES if "upload" not in case])
+def test_the_upload_path_gives_the_same_outcome_in_both_languages(case, reference):
+    problems, notes = upload_outcome(case, reference)
+    if case["outcome"] == "rejected":
+        lines = [problem.render("en") for problem in problems]
+        if "problem_count" in case:
+            assert len(lines) == case["problem_count"] and lines[:len(case["problems"])] == case["problems"]
+        else:
+            assert lines == case["problems"]
+        # Every problem has a Chinese wording for the Chinese page, and it is not the English one.
+        for problem in problems:
+            assert problem.key, str(problem)
+            assert problem.reason("zh") != problem.reason("en") and re.search("[\u4e00-\u9fff]", problem.reason("zh"))
+    else:
+        assert problems == [], [str(problem) for problem in problems]
+        assert [f"note: {note}" for note in notes] == case["notes"]
+        assert all(re.search("[\u4e00-\u9fff]", note.text("zh")) for note in notes)
+
+
 # --- the manifest itself ---------------------------------------------------------------
 
 def test_the_manifest_and_the_corpus_match():
     files = [case["file"] for case in CASES]
     assert len(files) == len(set(files)), "a file is listed twice"
-    on_disk = sorted(path.name for path in BAD.glob("*.csv"))
+    on_disk = sorted(path.name for pattern in ("*.csv", "*.xlsx") for path in BAD.glob(pattern))
     assert sorted(files) == on_disk
     assert len(CASES) >= 40
     assert SUBPROCESS_CASES <= set(files)
-    file_names = tuple(f"{table.name}.csv" for table in TABLES)
+    file_names = tuple(f"{table.name}.{ext}" for table in TABLES for ext in ("csv", "xlsx"))
     for case in CASES:
         assert case["table"] in TABLES_BY_NAME, case["file"]
         assert case["file"].startswith(case["table"] + "_"), case["file"]
@@ -251,7 +313,7 @@ def test_the_doc_states_each_outcome_as_the_manifest_does():
     problem and note lines the ETL gives."""
     rows = {}
     for line in DOC.read_text(encoding="utf-8").splitlines():
-        if match := re.match(r"\| `([^`]+\.csv)` \|", line):
+        if match := re.match(r"\| `([^`]+\.(?:csv|xlsx))` \|", line):
             rows[match.group(1)] = line.replace("\\|", "|")
     wrong = []
     for case in CASES:
