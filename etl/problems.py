@@ -27,10 +27,7 @@ class Problem:
 
     def render(self, lang: str = "en") -> str:
         reason = self.reason(lang)
-        if lang == "zh":
-            where = f"{self.file}:{self.line}" if self.line else self.file
-        else:
-            where = f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.column}: {reason}" if self.column else f"{where}: {reason}"
 
 

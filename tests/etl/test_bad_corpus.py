@@ -400,3 +400,124 @@ def test_100_mb_of_repeated_rows_is_refused_with_500_problems_shown(workspace, g
     ]
     assert elapsed < 60
     assert_warehouse_untouched(db, good_build)
+
+
+# --- generated large cases: the same outcome by both paths, in bounded time and memory -----
+
+def measured_build(data_dir: Path, db: Path, tmp_path: Path) -> tuple[Result, float, float]:
+    """`python -m etl build` in a child process: (result, seconds, the child's peak RSS in MB)."""
+    stdout, stderr = tmp_path / "stdout", tmp_path / "stderr"
+    started = time.monotonic()
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        child = subprocess.Popen([sys.executable, "-m", "etl", *build_args(data_dir, db)], cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.monotonic() - started
+    result = Result(os.waitstatus_to_exitcode(status), stdout.read_text(encoding="utf-8"), stderr.read_text(encoding="utf-8"))
+    return result, elapsed, usage.ru_maxrss / 1024
+
+
+def timed_upload(raw: bytes, name: str, table: str, reference: dict):
+    from etl.validate import check_upload
+    from dashboard.uploads import read_upload
+
+    started = time.monotonic()
+    upload = read_upload(raw, name, table)
+    problems, notes = upload.problems, upload.notes
+    if upload.refusal is None and upload.frame is not None:
+        others = {key: frame for key, frame in reference.items() if key != table}
+        _, problems, checked = check_upload(table, upload.frame, others, label=upload.label)
+        notes = [*notes, *checked]
+    return upload, problems, notes, time.monotonic() - started
+
+
+BASE_ROWS = (BASE / "observations.csv").read_text(encoding="utf-8").split("\n")
+
+
+@pytest.mark.slow
+def test_an_unclosed_quote_before_200_kb_of_text_is_named_where_it_opens(workspace, good_build, tmp_path, reference):
+    """Past the csv module's 128 KB field limit: a line, never a traceback, by both paths."""
+    data_dir, db = workspace
+    row = BASE_ROWS[1].split(",")
+    row[13] = '"' + "原文很长" * 50_000  # 200,000 characters, the quote never closed
+    raw = ("\n".join([BASE_ROWS[0], BASE_ROWS[2], ",".join(row), BASE_ROWS[3]]) + "\n").encode()
+    (data_dir / "observations.csv").write_bytes(raw)
+    result, elapsed, peak = measured_build(data_dir, db, tmp_path)
+    print(f"\nunclosed quote before 200 KB: refused in {elapsed:.1f} s, peak RSS {peak:.0f} MB")
+    expected = 'observations.csv:3: a quote (") opens a cell that never closes'
+    assert result.returncode == cli.EXIT_INVALID and stderr_lines(result)[0] == expected, result.stderr
+    assert "Traceback" not in result.stderr
+    assert_warehouse_untouched(db, good_build)
+    _, problems, _, _ = timed_upload(raw, "observations.csv", "observations", reference)
+    assert [str(problem) for problem in problems] == [expected]
+
+
+@pytest.mark.slow
+def test_250000_blank_comma_lines_are_read_alike_by_build_and_upload(workspace, good_build, tmp_path, reference):
+    """Excel's used range saved as lines of bare commas: no rows, by either path."""
+    data_dir, db = workspace
+    raw = ("\n".join(BASE_ROWS[:3]) + "\n").encode() + b"," * 15 * 1 + b"\n" + (b"," * 15 + b"\n") * 250_000
+    (data_dir / "observations.csv").write_bytes(raw)
+    result, elapsed, peak = measured_build(data_dir, db, tmp_path)
+    print(f"\n250,000 blank comma lines: built in {elapsed:.1f} s, peak RSS {peak:.0f} MB")
+    assert result.returncode == cli.EXIT_OK and result.stderr == "", result.stderr
+    assert row_counts(db)["observations"] == 2
+    upload, problems, notes, seconds = timed_upload(raw, "observations.csv", "observations", reference)
+    print(f"the same through the upload path: {seconds:.1f} s")
+    assert upload.refusal is None and problems == [] and len(upload.frame) == 2
+    assert seconds < 30 and elapsed < 60
+
+
+def big_workbook(rows: int, blank_rows: int = 0, unique_notes: bool = False) -> bytes:
+    """Observations as a workbook: the base's second row repeated with new periods, each row's
+    notes unique text (a large shared-strings table) when asked, then formatted blank rows."""
+    import hashlib as digests
+
+    from tests.data.bad.xlsx_maker import Sheet, workbook
+
+    header = BASE_ROWS[0].split(",")
+    first = BASE_ROWS[1].split(",")
+    body = []
+    for number in range(rows):
+        cells = list(first)
+        cells[2] = 1950 + number % 150  # period
+        cells[5] = 10
+        if unique_notes:
+            cells[14] = digests.sha256(str(number).encode()).hexdigest() * 4  # 256 characters, none alike
+        body.append([cell if cell != "" else None for cell in cells])
+    return workbook([Sheet("数据", [header, *body], blank_formatted_rows=blank_rows, columns_wide=4)])
+
+
+@pytest.mark.slow
+def test_a_5_mb_workbook_with_a_large_shared_strings_table(workspace, good_build, tmp_path, reference):
+    data_dir, db = workspace
+    raw = big_workbook(40_000, unique_notes=True)
+    print(f"\nworkbook: {len(raw) / 1e6:.1f} MB")
+    assert len(raw) > 4_000_000
+    (data_dir / "observations.csv").unlink()
+    (data_dir / "observations.xlsx").write_bytes(raw)
+    result, elapsed, peak = measured_build(data_dir, db, tmp_path)
+    print(f"large shared strings: refused in {elapsed:.1f} s, peak RSS {peak:.0f} MB")
+    # 40,000 rows over 150 periods: every row past the first 150 repeats a key.
+    assert result.returncode == cli.EXIT_INVALID
+    assert stderr_lines(result)[-1] == f"{40_000 - 150} problem(s) found in {data_dir}; nothing was loaded"
+    assert_warehouse_untouched(db, good_build)
+    upload, problems, _, seconds = timed_upload(raw, "observations.xlsx", "observations", reference)
+    print(f"the same through the upload path: {seconds:.1f} s")
+    assert upload.refusal is None and len(problems) == 40_000 - 150
+    assert elapsed < 60 and peak < 1024 and seconds < 60
+
+
+@pytest.mark.slow
+def test_300000_formatted_blank_rows_are_never_parsed(workspace, good_build, tmp_path, reference):
+    data_dir, db = workspace
+    raw = big_workbook(2, blank_rows=300_000)
+    (data_dir / "observations.csv").unlink()
+    (data_dir / "observations.xlsx").write_bytes(raw)
+    result, elapsed, peak = measured_build(data_dir, db, tmp_path)
+    print(f"\n300,000 formatted blank rows ({len(raw) / 1e6:.1f} MB): built in {elapsed:.1f} s, peak RSS {peak:.0f} MB")
+    assert result.returncode == cli.EXIT_OK, result.stderr
+    assert row_counts(db)["observations"] == 2
+    upload, problems, _, seconds = timed_upload(raw, "observations.xlsx", "observations", reference)
+    print(f"the same through the upload path: {seconds:.1f} s")
+    assert upload.refusal is None and problems == [] and len(upload.frame) == 2
+    assert elapsed < 30 and peak < 1024 and seconds < 10
