@@ -202,6 +202,9 @@ def indicator_bars(
             (target if figure["kind"] == "target" else actual).append((category, figure))
 
     fig = go.Figure()
+    # Figures of different periods, bases or dates never stand side by side unmarked.
+    drawn = [figure for _, figure in actual + target]
+    mixed = len({figure["period_text"] for figure in drawn}) > 1
     for series, is_target in ((actual, False), (target, True)):
         if not series:
             continue
@@ -209,6 +212,9 @@ def indicator_bars(
         figures = pd.DataFrame([figure for _, figure in series])
         colour = [colours.get(iid, PALETTE[0]) for iid in figures["institution_id"]]
         text = for_plotly_all(figures["value_text"])
+        if mixed:  # where the row label does not already name the period
+            text = [value if for_plotly(period) in category else f"{value} · {for_plotly(period)}"
+                    for value, period, category in zip(text, figures["period_text"], cats)]
         if is_target:
             text = [f"{t('legend_target', lang)} {value}" for value in text]
         fig.add_bar(
@@ -410,16 +416,21 @@ def normalised_bars(norm: pd.DataFrame, chosen: pd.DataFrame, lang: str, colours
     leaves a gap. Horizontal, as in the PowerPoint deck: long Chinese indicator names read
     across, and twenty indicators × six institutions of labels never overlap."""
     name_col = "name_en" if lang == "en" else "name_zh"
-    indicator_order = for_plotly_all(dict.fromkeys(norm["indicator"])) if not norm.empty else []
+    norm = norm.assign(row_label=normalised_labels(norm, lang)) if not norm.empty else norm.assign(row_label=[])
+    indicator_order = for_plotly_all(dict.fromkeys(norm["row_label"])) if not norm.empty else []
     fig = go.Figure()
     for _, institution in chosen.iterrows():
         mine = norm[norm["institution_id"] == institution["institution_id"]]
         colour = colours.get(institution["institution_id"], PALETTE[0])
         target = (mine["kind"] == "target").tolist() if "kind" in mine else [False] * len(mine)
+        like = mine["like"].tolist() if "like" in mine.columns else [True] * len(mine)
         text = [f"{t('legend_target', lang)} {value}" if is_target else value
                 for value, is_target in zip(for_plotly_all(mine["value_text"]), target)]
+        # A figure of another period carries its period on the bar.
+        text = [value if same else f"{value} · {for_plotly(period)}"
+                for value, same, period in zip(text, like, mine["period_text"])]
         fig.add_bar(
-            x=mine["scaled"], y=for_plotly_all(mine["indicator"]), orientation="h", name=for_plotly(institution[name_col]),
+            x=mine["scaled"], y=for_plotly_all(mine["row_label"]), orientation="h", name=for_plotly(institution[name_col]),
             # A target (shown only where a college has no result) is hatched, as elsewhere.
             marker={"color": colour, "line": {"color": colour, "width": 1},
                     "pattern": {"shape": ["/" if is_target else "" for is_target in target], "fgcolor": "white", "solidity": 0.5}},
@@ -433,10 +444,30 @@ def normalised_bars(norm: pd.DataFrame, chosen: pd.DataFrame, lang: str, colours
     _layout(fig, title, height=height, barmode="group", bargap=0.25, bargroupgap=0.05)
     if norm.empty:
         return fig
-    leads = norm[norm["scaled"] >= 0.999].groupby("institution")["indicator_id"].nunique().sort_values(ascending=False)
-    takeaway = (f"{leads.index[0]}在{int(leads.iloc[0])}项可比指标上居首（共{len(indicator_order)}项）。" if lang == "zh"
-                else f"{leads.index[0]} leads on {int(leads.iloc[0])} of {len(indicator_order)} comparable indicators.")
-    return with_story(fig, takeaway, sources_caption(norm, lang))
+    return with_story(fig, normalised_takeaway(norm, lang), sources_caption(norm, lang))
+
+
+def normalised_labels(norm: pd.DataFrame, lang: str) -> list[str]:
+    """Each row's label: the indicator and the period its like-for-like set is in."""
+    periods = norm[norm["like"].astype(bool)].groupby("indicator_id")["period_text"].first() if "like" in norm.columns else pd.Series(dtype=str)
+    return [f"{name}（{periods[iid]}）" if iid in periods.index and lang == "zh"
+            else f"{name} ({periods[iid]})" if iid in periods.index else name
+            for iid, name in zip(norm["indicator_id"], norm["indicator"])]
+
+
+def normalised_takeaway(norm: pd.DataFrame, lang: str) -> str:
+    """Who leads on how many like-for-like indicators (same period, basis and date; with a
+    better direction). Figures of other periods never count."""
+    from .transforms import leaders
+
+    won = leaders(norm)
+    like_rows = norm["like"].astype(bool) if "like" in norm.columns else pd.Series(True, index=norm.index)
+    directed = norm["higher_is_better"].notna() if "higher_is_better" in norm.columns else pd.Series(False, index=norm.index)
+    like = norm[like_rows & directed]["indicator_id"].nunique()
+    if won.empty:
+        return t("no_like_for_like_lead", lang)
+    name = norm.drop_duplicates("institution_id").set_index("institution_id")["institution"].get(won.index[0], won.index[0])
+    return t("leads_like_for_like", lang, name=name, n=int(won.iloc[0]), total=like)
 
 
 def for_projection(fig: go.Figure, height: int = 700) -> go.Figure:
@@ -596,6 +627,8 @@ def distribution_takeaway(stats: pd.Series, indicator: pd.Series, lang: str) -> 
         notes.append(t("dist_bounds", lang, n=f"{int(stats['n_bound']):,}"))
     if int(stats.get("n_target_only", 0) or 0):
         notes.append(t("dist_targets", lang, n=f"{int(stats['n_target_only']):,}"))
+    if int(stats.get("n_other_period", 0) or 0):
+        notes.append(t("dist_other_period", lang, n=f"{int(stats['n_other_period']):,}"))
     if int(stats.get("n_academic", 0) or 0):
         notes.append(t("dist_academic", lang, n=f"{int(stats['n_academic']):,}"))
     sep = "；" if lang == "zh" else "; "

@@ -1,6 +1,8 @@
 """Every label the user sees, in Chinese (the default) and English, in one place."""
 from __future__ import annotations
 
+import pandas as pd
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
@@ -232,8 +234,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "training_capacity": ("培训基地与收入", "Training bases and revenue"),
     # competition
     "competition_intro": (
-        "奖项按颁奖机构的行政级别计（天津为直辖市，市级即省级）。原文给出合计时以合计为准，不重复计算其中的分项。",
-        "Awards count at the administrative level of the awarding body (Tianjin is province-level). Where a report gives a total, the total counts and its itemised rows are not counted twice.",
+        "只计竞赛获奖；荣誉称号与成果奖见各校概况。奖项按颁奖机构的行政级别计（天津为直辖市，市级即省级）。原文给出合计时以合计为准：合计所含的分项（同一院校、类别、获奖者、计数单位，级别与年份在合计范围内）不重复计算；“省部级以上”等合计按其最低级别计权重。",
+        "Competition awards only; honours and achievement prizes are on each profile. Awards count at the administrative level of the awarding body (Tianjin is province-level). Where a report gives a total, the total counts: the itemised rows inside it (same institution, category, recipient and unit, with level and years within the total's) are not counted twice, and a total such as 'provincial or higher' is weighted at its lowest level.",
     ),
     "awards_by_level": ("按级别的获奖数（堆叠）", "Awards by level (stacked)"),
     "awards_by_tier": ("按等次的获奖数（堆叠）", "Awards by grade tier (stacked)"),
@@ -242,8 +244,35 @@ TEXT: dict[str, tuple[str, str]] = {
     "competitions_table": ("赛事列表", "Competitions"),
     "award_score": ("加权获奖得分", "Weighted award score"),
     "award_score_formula": (
-        "得分 = Σ 数量 × 级别权重 × 等次权重，只计所选计数单位（{unit}）的获奖：“项”与“人次”口径不同，不相加。合计行替代其同一来源、时期、级别、获奖者、计数单位下的分项行。",
-        "Score = Σ count × level weight × tier weight, over the awards counted in the chosen unit ({unit}) only: items and person-times measure different things and are never added. A total replaces the itemised rows of the same source, period, level, recipient and unit.",
+        "得分 = Σ 数量 × 级别权重 × 等次权重 × 获奖者权重，只计竞赛（荣誉称号、科研与教学成果奖、行业产品奖列在各校概况页），只计所选计数单位（{unit}）：“项”与“人次”口径不同，不相加。合计行包含的分项不重复计算：分项按各自级别、等次计入，合计只计其余部分。",
+        "Score = Σ count × level weight × tier weight × recipient weight, over competitions only (honours, research and teaching-achievement prizes and product awards are listed on each profile) and over the chosen unit ({unit}) only: items and person-times measure different things and are never added. Items inside a total are not counted twice: they count at their own level and grade, and the total adds only the rest.",
+    ),
+    "standard_coverage": ("国家标准指标的报告情况", "Coverage of the national standard indicators"),
+    "standard_coverage_help": (
+        "每格：该校报告了多少个国家标准指标 / 该表的标准指标总数（高等职业教育质量年度报告各表、毕业去向落实率、非学历培训到账经费）。只计实际数字；指标与标准的对应见数据说明。",
+        "Each cell: how many national standard indicators the college reports / how many the set holds (the annual quality-report tables, the graduate destination rate, non-degree training income). Actual figures only; the mapping of indicators to standards is in the data guide.",
+    ),
+    "standard_none": ("尚未载入国家标准指标目录。", "No national standard indicators are loaded."),
+    "category": ("类别", "Category"),
+    "or_higher": ("及以上", " or higher"),
+    "profile_competitions": ("竞赛获奖", "Competition awards"),
+    "profile_honours": ("荣誉称号与成果奖（不计入竞赛得分）", "Honours and achievement prizes (not in the competition score)"),
+    "profile_conflicts": (
+        "⚠ 原文前后矛盾：{n} 条数字与报告中的其他说法不一致，见“原文矛盾”列；两种说法都保留，不擅自取舍。",
+        "⚠ The report contradicts itself: {n} figure(s) disagree with another statement in it; see the conflict column. Both are kept; neither is picked silently.",
+    ),
+    "recipient_weights": ("获奖者权重", "Recipient weights"),
+    "weight_preset": ("权重方案", "Weight set"),
+    "weight_preset_default": ("默认（级别 × 等次）", "Default (level × tier)"),
+    "weight_preset_provincial_style": (
+        "省级奖补常用比例（国家级一等奖 400%、二等奖 300%、三等奖 200%，省级一等奖 100%；其余按同比例推及，教师 ×1.5）",
+        "Provincial subsidy style (national first 400%, second 300%, third 200%, provincial first 100%; other cells by the same proportions; teachers ×1.5)",
+    ),
+    "weight_preset_equal": ("不加权（每项计 1）", "Unweighted (each award counts 1)"),
+    "weights_used": ("所用权重——", "Weights used — "),
+    "competitions_only": (
+        "仅列竞赛获奖。荣誉称号、科研与教学成果奖、行业产品奖不计入竞赛，列在各校“院校概况”页。",
+        "Competition awards only. Honours, research and teaching-achievement prizes and product awards are not competitions; they are listed on each institution's profile.",
     ),
     "level_weights": ("级别权重", "Level weights"),
     "tier_weights": ("等次权重", "Tier weights"),
@@ -271,14 +300,52 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_need_two": ("请至少选择 2 所院校。", "Pick at least 2 institutions."),
     "compare_too_many": ("最多比较 6 所院校。", "Compare at most 6 institutions."),
     "compare_shared": ("共同报告的指标", "Indicators they share"),
-    "compare_shared_help": ("至少两所所选院校报告过的指标；每格含数值、时期、限定与来源。", "Indicators reported by at least two of the chosen institutions; each cell gives value, period, qualifier and source."),
-    "compare_none_shared": ("所选院校没有共同报告的指标。", "The chosen institutions share no indicator."),
+    "compare_shared_help": (
+        "至少两所所选院校在同一时期、同一统计口径下报告的指标；“比较口径（时期）”列说明比较的是哪一期。每格含数值、限定与来源。标 ⚠ 的数字时期或口径不同，仅供参考，并注明差别。",
+        "Indicators at least two of the chosen colleges report for the same period on the same basis; the 'Compared in' column says which. Each cell gives value, qualifier and source. A figure marked ⚠ is of another period or basis, shown for reference with what differs.",
+    ),
+    "compare_none_shared": ("所选院校没有同期、同口径的共同指标。", "The chosen colleges share no indicator for the same period on the same basis."),
     "compare_normalised": ("标准化对比（仅可比指标）", "Normalised comparison of comparable indicators"),
     "compare_normalised_help": (
-        "每个指标以所选院校中的最大值为 1 缩放（越低越好的指标取倒数方向）；仅含定义一致、可比的指标。人次、人数等规模计数的差异部分反映院校规模。缺失处留空。",
-        "Each indicator is scaled so the largest value among the chosen institutions is 1 (inverted where lower is better); only indicators measured on the same basis are included. Counts such as person-times partly reflect a college's size. Gaps mean not reported.",
+        "每个指标以图中最大值为 1 缩放（越低越好的指标取倒数方向）；仅含定义一致、可比、统计口径与时点相同的指标，行名括号内是比较的时期。其他时期的数字在条上注明时期，不计入“领先”。人次、人数等规模计数的差异部分反映院校规模。缺失处留空。",
+        "Each indicator is scaled so the largest value drawn is 1 (inverted where lower is better); only indicators defined alike and measured on the same basis and date are included, and each row names the period compared. A figure of another period carries its period on its bar and never counts as a lead. Counts such as person-times partly reflect a college's size. Gaps mean not reported.",
     ),
     "scaled_value": ("缩放值（最大 = 1）", "Scaled value (max = 1)"),
+    "dist_other_period": (
+        "{n} 所院校的最新数字属于其他时期或统计口径，未计入本分布",
+        "{n} colleges' latest figures are of another period or basis and are left out of this distribution",
+    ),
+    "leads_like_for_like": (
+        "{name}在{n}项同期、同口径的可比指标上领先（共{total}项）；其他时期的数字不计入。",
+        "{name} leads on {n} of {total} indicators compared like for like (same period and basis); figures of other periods are not counted.",
+    ),
+    "no_like_for_like_lead": (
+        "没有同期、同口径且有优劣方向的可比指标，因此不评谁领先；其他时期的数字仅供参考。",
+        "No indicator is compared like for like with a better direction, so no one is said to lead; figures of other periods are for reference only.",
+    ),
+    "compare_period": ("比较时期", "Period to compare"),
+    "compare_period_auto": ("各指标取所选院校共同报告的最近时期", "Each indicator in the latest period the chosen colleges share"),
+    "compare_period_year": ("截至 {year} 年的数字", "Figures ending in {year}"),
+    "compared_in": ("比较口径（时期）", "Compared in"),
+    "compare_not_compared": ("未能同口径比较的指标", "Indicators not compared like for like"),
+    "compare_not_compared_help": (
+        "两所及以上所选院校报告了这些指标，但时期、统计口径或统计时点不同，或指标本身不宜跨校比较，因此不放入上面的比较。",
+        "Two or more of the chosen colleges report these, but for different periods, on a different basis or measurement date, or the indicator cannot be compared between colleges; so they stay out of the comparison above.",
+    ),
+    "why_not_compared": ("原因", "Why not"),
+    "figures_each": ("各校数字", "Figures"),
+    "left_out_other_period": ("时期不同", "another period"),
+    "left_out_other_period_type": ("自然年与学年不同", "calendar vs academic year"),
+    "left_out_other_basis": ("统计口径不同（当期/时点/累计）", "another basis (flow, stock, cumulative)"),
+    "left_out_other_date": ("统计时点不同", "another measurement date"),
+    "left_out_other_kind": ("目标与实际不同", "target vs actual"),
+    "left_out_only_one": ("仅一所院校", "only one college"),
+    "left_out_not_comparable": ("指标口径因校而异，不宜跨校比较", "measured differently by each college; not comparable"),
+    "basis": ("统计口径", "Basis"),
+    "as_of": ("统计时点", "Measured on"),
+    "since": ("起算年份", "Counted since"),
+    "derivation": ("推算方式", "Derived by"),
+    "conflict": ("原文矛盾", "Conflict in the report"),
     # profile
     "profile_pick": ("选择院校", "Institution"),
     "profile_sources": ("来源文件", "Sources"),
@@ -468,6 +535,31 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "work_report": ("工作报告", "Work report"),
         "article": ("新闻报道", "News article"),
     },
+    "standard_set": {
+        "scorecard": ("计分卡", "Scorecard"),
+        "teaching_resources": ("教学资源表", "Teaching resources"),
+        "service_contribution": ("服务贡献表", "Service contribution"),
+        "international_influence": ("国际影响表", "International influence"),
+        "policy_implementation": ("落实政策表", "Policy implementation"),
+        "destination": ("毕业去向落实率", "Graduate destination rate"),
+        "training_funds": ("非学历培训到账经费", "Non-degree training income"),
+    },
+    "basis": {
+        "flow": ("当期（期间发生数）", "flow (during the period)"),
+        "stock": ("时点（某一时点的数）", "stock (at a point)"),
+        "cumulative": ("累计（自起算年份）", "cumulative (since a start year)"),
+    },
+    "derivation": {
+        "counted": ("按原文列举计数", "counted from a list in the text"),
+        "summed": ("原文分项相加", "summed from figures in the text"),
+        "converted": ("按原文换算", "converted from the text"),
+    },
+    "category": {
+        "competition": ("竞赛", "Competition"),
+        "honour": ("荣誉称号 / 入选", "Honour or selection"),
+        "research_prize": ("科研 / 教学成果奖", "Research or teaching-achievement prize"),
+        "product_prize": ("行业产品奖", "Industry product award"),
+    },
     "kind": {
         "actual": ("实际", "actual"),
         "target": ("目标", "target"),
@@ -559,6 +651,27 @@ def period_label(period: int, period_end, period_type: str, lang: str) -> str:
     if end and end != start:
         return f"{start}–{end}"
     return f"{start}" if lang == "en" else f"{start}年"
+
+
+def _present(value) -> bool:
+    try:
+        return value is not None and not pd.isna(value) and str(value) != ""
+    except (TypeError, ValueError):
+        return True
+
+
+def figure_period_label(period: int, period_end, period_type: str, basis, since, as_of, lang: str) -> str:
+    """A figure's period as it must stand beside the figure: its years, and for a running
+    total the year it counts from, and the day it was measured where the report gives one.
+    2021年 · 2020–2021年累计 · 2021年，截至12月26日 · AY 2021–22, as of 2022-06-30."""
+    text = period_label(period, period_end, period_type, lang)
+    if _present(basis) and str(basis) == "cumulative" and _present(since):
+        start = int(since)
+        text = (f"{start}年以来，截至{text}" if lang == "zh" else f"since {start}, to {text}")
+    if _present(as_of):
+        day = pd.Timestamp(as_of)
+        text += (f"，截至{day.year}年{day.month}月{day.day}日" if lang == "zh" else f", as of {day:%Y-%m-%d}")
+    return text
 
 
 def format_value(value: float, unit: str, qualifier: str = "exact", lang: str = "zh", with_unit: bool = True) -> str:

@@ -31,7 +31,7 @@ from pptx.util import Emu, Inches, Pt
 from .charts import PALETTE, institution_colours, sources_caption
 from .exports import neutralise
 from .i18n import format_value, name_column, t, v
-from .transforms import THEMES, describe, normalised, shared_indicators, short_title
+from .transforms import THEMES, describe, leaders, normalised, shared_indicators, short_title
 
 __all__ = [
     "XLSX_MIME", "PPTX_MIME", "CJK_FONT",
@@ -363,6 +363,8 @@ def _label(row: pd.Series, lang: str) -> str:
     text = format_value(float(row["value"]), row["unit"], row["qualifier"], lang)
     if row["kind"] == "target":
         text = f"{t('legend_target', lang)} {text}"
+    if "like" in row and not row["like"]:
+        text += f" · {row['period_text']}"  # another period than the set's: say which
     return text
 
 
@@ -390,12 +392,13 @@ def _caption(rows: pd.DataFrame, left_out: list[str], lang: str) -> list[str]:
 
 
 def _takeaway(rows: pd.DataFrame, names: dict, total: int, lang: str) -> str:
-    leads = rows[rows["scaled"] >= 0.999].groupby("institution_id", sort=False)["indicator_id"].nunique()
+    # Only like-for-like indicators with a better direction make anyone lead.
+    leads = leaders(rows)
     if leads.empty:
         return ""
-    leads = leads.sort_values(ascending=False, kind="stable")
     leader = leads.index[0]
-    return t("deck_leads", lang, name=names.get(leader, leader), n=int(leads.iloc[0]), total=total)
+    like = rows[rows["like"] & rows["higher_is_better"].notna()]["indicator_id"].nunique()
+    return t("deck_leads", lang, name=names.get(leader, leader), n=int(leads.iloc[0]), total=like)
 
 
 def _theme_slide(prs, theme: str, rows: pd.DataFrame, left_out: list[str], chosen: list[str],
@@ -490,7 +493,8 @@ def _theme_slide(prs, theme: str, rows: pd.DataFrame, left_out: list[str], chose
     _notes(slide, [takeaway, *caption])
 
 
-def pptx_bytes(obs: pd.DataFrame, chosen: Sequence[str], scope: pd.DataFrame, lang: str, title: str, subtitle: str) -> bytes:
+def pptx_bytes(obs: pd.DataFrame, chosen: Sequence[str], scope: pd.DataFrame, lang: str, title: str, subtitle: str,
+               period: int | None = None) -> bytes:
     """A 16:9 .pptx deck of the Compare page.
 
     obs: queries.observations() frame (it may hold more institutions than chosen);
@@ -541,9 +545,9 @@ def pptx_bytes(obs: pd.DataFrame, chosen: Sequence[str], scope: pd.DataFrame, la
         _message_slide(prs, t("deck_nothing_title", lang), t("compare_need_two", lang), lang)
         return _save(prs)
 
-    shared = shared_indicators(obs, chosen)
-    scaled = normalised(obs, chosen)
-    if shared.empty:
+    shared = shared_indicators(obs, chosen, period)
+    scaled = normalised(obs, chosen, period)
+    if shared.empty and scaled.empty:
         _message_slide(prs, t("deck_nothing_title", lang), t("compare_none_shared", lang), lang)
         return _save(prs)
 

@@ -164,14 +164,15 @@ def observations(
 
 
 @st.cache_data(**_CACHE)
-def awards(ref: WarehouseRef, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+def awards(ref: WarehouseRef, filters: Filters, limit: int | None = None, categories: tuple[str, ...] = ()) -> pd.DataFrame:
     """Award rows under the filters (the first `limit` of them when given: at national
-    scale a page lists a few hundred of 700,000). Awards are results, so the actual/target
-    filter keeps them unless only targets are asked for."""
+    scale a page lists a few hundred of 700,000), of the given categories (all when
+    empty). Awards are results, so the actual/target filter keeps them unless only
+    targets are asked for."""
     where_i, params = _institution_clause(filters)
     where_p, period_params = _period_clause(filters, "a")
     results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
-    params = params + period_params
+    params = params + period_params + [list(categories), list(categories)]
     limited = ""
     if limit is not None:
         limited = "LIMIT ?"
@@ -187,7 +188,7 @@ def awards(ref: WarehouseRef, filters: Filters, limit: int | None = None) -> pd.
         FROM awards a
         JOIN institutions i ON i.institution_id = a.institution_id
         JOIN sources s ON s.source_id = a.source_id
-        WHERE {where_i} AND {where_p} AND {results_wanted}
+        WHERE {where_i} AND {where_p} AND {results_wanted} AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], a.category))
         ORDER BY i.province, i.name_zh, a.institution_id, a.period,
                  array_position(['international', 'national', 'provincial', 'municipal', 'school'], a.level),
                  a.competition, a.grade
@@ -346,11 +347,35 @@ def _latest_cte(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, .
         ),
         latest AS MATERIALIZED (
             SELECT o.institution_id, o.indicator_id, o.value, o.qualifier, o.period, o.period_end,
-                   o.period_type, o.source_id
+                   o.period_type, o.basis, o.since, o.as_of, o.source_id
             FROM observations o JOIN latest_row r ON o.rowid = r.row_id
         )""",
         [list(indicator_ids)] + params,
     )
+
+
+# What makes two latest figures like for like (dashboard.comparability.LIKE_FIELDS, less
+# kind: these are all actual figures).
+_LIKE = ("period", "period_end", "period_type", "basis", "since", "as_of")
+
+
+def _common_cte(source: str) -> str:
+    """CTE `common`: per indicator, the like-for-like key (period, its end and type, basis,
+    start year, measurement date) that most of `source`'s figures share, the latest on a
+    tie. A distribution, a ranking or a percentile is drawn over those figures only: a
+    2019 figure is never ranked against 2024 ones, nor a cumulative count against a flow."""
+    key = ", ".join(_LIKE)
+    return f"""common AS (
+            SELECT indicator_id,
+                   arg_max(struct_pack({key}), n * 10000 + coalesce(period_end, period)) AS like_key
+            FROM (SELECT indicator_id, {key}, count(*) AS n FROM {source} GROUP BY ALL)
+            GROUP BY indicator_id
+        )"""
+
+
+def _is_common(alias: str) -> str:
+    """SQL: the row `alias` has its indicator's common like-for-like key (join `common` first)."""
+    return " AND ".join(f"{alias}.{field} IS NOT DISTINCT FROM struct_extract(common.like_key, '{field}')" for field in _LIKE)
 
 
 @st.cache_data(**_CACHE)
@@ -383,9 +408,15 @@ def distribution(
         WITH {latest},
         setting AS (SELECT ?::INTEGER AS bins),
         field AS (SELECT institution_id FROM institutions i WHERE {where_f}),
-        mine AS MATERIALIZED (
-            SELECT l.*, list_contains(?, l.qualifier) AS counted FROM latest l
+        in_field AS MATERIALIZED (
+            SELECT l.* FROM latest l
             WHERE l.institution_id IN (SELECT institution_id FROM field) AND {actual_wanted}
+        ),
+        {_common_cte("in_field")},
+        mine AS MATERIALIZED (
+            SELECT l.*, list_contains(?, l.qualifier) AND {_is_common("l")} AS counted,
+                   NOT ({_is_common("l")}) AS other_period
+            FROM in_field l JOIN common USING (indicator_id)
         ),
         targets_only AS (
             SELECT o.indicator_id, count(DISTINCT o.institution_id) AS n_target_only
@@ -399,7 +430,8 @@ def distribution(
             SELECT d.indicator_id, d.unit,
                    count(m.value) FILTER (m.counted) AS n,
                    count(m.value) FILTER (m.counted AND m.qualifier = 'approx') AS n_approx,
-                   count(m.value) FILTER (NOT m.counted) AS n_bound,
+                   count(m.value) FILTER (NOT m.counted AND NOT m.other_period) AS n_bound,
+                   count(m.value) FILTER (m.other_period) AS n_other_period,
                    min(m.value) FILTER (m.counted) AS min,
                    quantile_cont(m.value, [0.25, 0.5, 0.75, 0.99]) FILTER (m.counted) AS q,
                    max(m.value) FILTER (m.counted) AS max,
@@ -439,7 +471,7 @@ def distribution(
             WHERE m.counted
             GROUP BY ALL
         )
-        SELECT e.indicator_id, e.n, e.n_approx, e.n_bound, coalesce(t.n_target_only, 0) AS n_target_only, e.n_field,
+        SELECT e.indicator_id, e.n, e.n_approx, e.n_bound, e.n_other_period, coalesce(t.n_target_only, 0) AS n_target_only, e.n_field,
                e.min, e.q1, e.median, e.q3, e.p99, e.max, e.first_period, e.last_period, e.n_academic,
                e.whole, e.log_scale,
                b.bin,
@@ -466,7 +498,7 @@ def distribution(
 
 _LATEST_COLUMNS = """
     l.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
-    l.indicator_id, l.value, l.qualifier, l.period, l.period_end, l.period_type,
+    l.indicator_id, l.value, l.qualifier, l.period, l.period_end, l.period_type, l.basis, l.since, l.as_of,
     l.source_id, s.title AS source_title, s.title_en AS source_title_en
 """
 
@@ -488,12 +520,17 @@ def ranked(ref: WarehouseRef, filters: Filters, indicator_ids: tuple[str, ...], 
         ref,
         f"""
         WITH {latest},
+        in_field AS MATERIALIZED (
+            SELECT l.* FROM latest l JOIN institutions i ON i.institution_id = l.institution_id
+            WHERE {where_f} AND {actual_wanted}
+        ),
+        {_common_cte("in_field")},
         scored AS (
             SELECT l.*, CASE WHEN d.higher_is_better = FALSE THEN l.value ELSE -l.value END AS badness
-            FROM latest l
-            JOIN institutions i ON i.institution_id = l.institution_id
+            FROM in_field l
+            JOIN common USING (indicator_id)
             JOIN indicators d ON d.indicator_id = l.indicator_id
-            WHERE {where_f} AND list_contains(?, l.qualifier) AND {actual_wanted}
+            WHERE list_contains(?, l.qualifier) AND {_is_common("l")}
         ),
         ordered AS (
             -- One sort, on the value and the id (sorting by name as well doubled the cost);
@@ -546,7 +583,8 @@ def peer_positions(
     One row per chosen institution and indicator it has a latest actual figure for.
     Peer groups (the institution itself always belongs): 'type' same type, 'province' same
     province, 'type_province' both, 'field' the institutions the type and province filters
-    allow, 'custom' a given list. Peers count only with a counted value (exact or ≈).
+    allow, 'custom' a given list. Peers count only with a counted value (exact or ≈) of the
+    same period, basis and measurement date as the institution's own figure.
     Columns: institution columns, indicator_id, value, qualifier, period…, source, and
     peer_n, below, equal, above (peers with a smaller, equal, larger value; equal includes
     the institution itself). NULL counts when its own value is a bound (>, ≥): its place
@@ -575,6 +613,7 @@ def peer_positions(
             JOIN latest p ON p.indicator_id = c.indicator_id
             JOIN institutions pi ON pi.institution_id = p.institution_id
             WHERE list_contains(?, c.qualifier) AND list_contains(?, p.qualifier) AND {_peer_condition(peer)}
+              AND {" AND ".join(f"p.{field} IS NOT DISTINCT FROM c.{field}" for field in _LIKE)}
             GROUP BY ALL
         )
         SELECT {_LATEST_COLUMNS}, k.peer_n, k.below, k.equal, k.above
@@ -772,6 +811,42 @@ def observations_page(
 
 
 @st.cache_data(**_CACHE)
+def standard_coverage(ref: WarehouseRef, filters: Filters, by: str = "institution") -> pd.DataFrame:
+    """How much of each national standard set the scope reports: per institution (by =
+    'institution') or per institution type ('type'), per set: `reported` (standard
+    indicators with at least one actual figure under the filters, per institution;
+    for a type, the mean per institution), `total` (standard indicators in the set),
+    `institutions` (in the group)."""
+    if by not in ("institution", "type"):
+        raise ValueError(f"unknown grouping {by!r}")
+    group = "i.institution_id" if by == "institution" else "i.type"
+    where_i, params = _institution_clause(filters)
+    where_p, params_p = _period_clause(filters, "o")
+    return query(
+        ref,
+        f"""
+        WITH scope AS (SELECT institution_id, type FROM institutions i WHERE {where_i}),
+        sets AS (SELECT "set", count(*) AS total FROM standards GROUP BY "set"),
+        reported AS (
+            SELECT o.institution_id, s."set", count(DISTINCT d.standard) AS reported
+            FROM observations o JOIN indicators d USING (indicator_id) JOIN standards s ON s.standard_id = d.standard
+            WHERE o.institution_id IN (SELECT institution_id FROM scope) AND o.kind = 'actual' AND {where_p}
+            GROUP BY ALL
+        ),
+        grid AS (
+            SELECT i.institution_id, i.type, z."set", z.total, coalesce(r.reported, 0) AS reported
+            FROM scope i CROSS JOIN sets z
+            LEFT JOIN reported r ON r.institution_id = i.institution_id AND r."set" = z."set"
+        )
+        SELECT {group.replace("i.", "")} AS "group", "set", any_value(total) AS total,
+               avg(reported)::DOUBLE AS reported, count(*) AS institutions
+        FROM grid i GROUP BY ALL ORDER BY 1, 2
+        """,
+        params + params_p,
+    )
+
+
+@st.cache_data(**_CACHE)
 def scope_counts(ref: WarehouseRef, filters: Filters) -> dict[str, int]:
     """The overview's four numbers, counted in SQL: institutions, sources, figures, award rows."""
     where_i, params = _institution_clause(filters)
@@ -895,6 +970,7 @@ def _counted_awards_cte(filters: Filters, field_only: bool) -> tuple[str, list]:
         counted AS (
             SELECT a.*, {tier} AS tier FROM award_counted a
             WHERE a.institution_id IN (SELECT institution_id FROM scope) AND {where_p} AND {results_wanted}
+              AND a.category = 'competition'  -- honours and prizes are not competitions
         )""",
         params + params_p,
     )
@@ -934,14 +1010,16 @@ def award_scores(
     level_weights: tuple[tuple[str, float], ...],
     tier_weights: tuple[tuple[str, float], ...],
     unit: str = "items",
+    recipient_weights: tuple[tuple[str, float], ...] = (("student", 1.0), ("teacher", 1.0), ("institution", 1.0)),
 ) -> pd.DataFrame:
-    """Σ count × level weight × tier weight per institution of the field (type and province
-    filters) that has counted award rows in `unit` (items and person-times are never added):
-    institution_id, name_zh, name_en, type, province, score, award_rows. Institutions
-    without such rows are absent: no score, not zero."""
+    """Σ count × level weight × tier weight × recipient weight per institution of the field
+    (type and province filters) that has counted competition awards in `unit` (items and
+    person-times are never added): institution_id, name_zh, name_en, type, province,
+    score, award_rows. Institutions without such rows are absent: no score, not zero."""
     counted, params = _counted_awards_cte(filters, field_only=True)
     levels, level_w = [k for k, _ in level_weights], [float(w) for _, w in level_weights]
     tiers, tier_w = [k for k, _ in tier_weights], [float(w) for _, w in tier_weights]
+    recipients, recipient_w = [k for k, _ in recipient_weights], [float(w) for _, w in recipient_weights]
     return query(
         ref,
         f"""
@@ -951,7 +1029,8 @@ def award_scores(
         per AS (
             SELECT institution_id,
                    sum(count * coalesce(list_extract(?::DOUBLE[], list_position(?, level)), 0)
-                             * coalesce(list_extract(?::DOUBLE[], list_position(?, tier)), 0)) AS score,
+                             * coalesce(list_extract(?::DOUBLE[], list_position(?, tier)), 0)
+                             * coalesce(list_extract(?::DOUBLE[], list_position(?, recipient)), 0)) AS score,
                    sum(award_rows)::BIGINT AS award_rows
             FROM counted WHERE unit = ? GROUP BY institution_id
         )
@@ -959,20 +1038,22 @@ def award_scores(
         FROM per p JOIN institutions i USING (institution_id)
         ORDER BY p.institution_id
         """,
-        params + [level_w, levels, tier_w, tiers, unit],
+        params + [level_w, levels, tier_w, tiers, recipient_w, recipients, unit],
     )
 
 
 @st.cache_data(**_CACHE)
-def award_count(ref: WarehouseRef, filters: Filters) -> int:
+def award_count(ref: WarehouseRef, filters: Filters, categories: tuple[str, ...] = ()) -> int:
+    """How many award rows awards() would list (of the given categories; all when empty)."""
     where_i, params = _institution_clause(filters)
     where_p, params_p = _period_clause(filters, "a")
     results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
     frame = query(
         ref,
         f"""SELECT count(*) AS n FROM awards a JOIN institutions i USING (institution_id)
-            WHERE {where_i} AND {where_p} AND {results_wanted}""",
-        params + params_p,
+            WHERE {where_i} AND {where_p} AND {results_wanted}
+              AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], a.category))""",
+        params + params_p + [list(categories), list(categories)],
     )
     return int(frame.iloc[0]["n"])
 

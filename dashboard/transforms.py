@@ -6,7 +6,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .i18n import format_value, name_column, period_label, t, v
+from .comparability import comparison_sets, like_for_like
+from .i18n import figure_period_label, format_value, name_column, period_label, t, v
 
 THEMES = ("employment", "training", "competition", "party_building", "other")
 
@@ -19,7 +20,7 @@ def describe(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Add the labels people read: names, formatted value with its mark, period, source."""
     out = obs.copy()
     if out.empty:
-        for column in ("institution", "indicator", "value_text", "period_text", "qualifier_text", "kind_text", "unit_text", "source", "source_short"):
+        for column in ("institution", "indicator", "value_text", "period_text", "qualifier_text", "kind_text", "unit_text", "source", "source_short", "basis_text"):
             out[column] = pd.Series(dtype="string")
         return out
     out["institution"] = institution_name(out, lang)
@@ -28,11 +29,15 @@ def describe(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
         format_value(value, unit, qualifier, lang)
         for value, unit, qualifier in zip(out["value"], out["unit"], out["qualifier"])
     ]
+    blank = pd.Series(pd.NA, index=out.index)
     out["period_text"] = [
-        period_label(period, end, kind, lang)
-        for period, end, kind in zip(out["period"], out["period_end"], out["period_type"])
+        figure_period_label(period, end, kind, basis, since, as_of, lang)
+        for period, end, kind, basis, since, as_of in zip(
+            out["period"], out["period_end"], out["period_type"], out.get("basis", blank),
+            out.get("since", blank), out.get("as_of", blank))
     ]
     out["qualifier_text"] = [v("qualifier", q, lang) for q in out["qualifier"]]
+    out["basis_text"] = [v("basis", b, lang) if isinstance(b, str) else "" for b in out.get("basis", blank)]
     out["kind_text"] = [v("kind", k, lang) for k in out["kind"]]
     out["unit_text"] = [v("unit", u, lang) for u in out["unit"]]
     title = out["source_title_en"].fillna(out["source_title"]) if lang == "en" else out["source_title"]
@@ -64,18 +69,30 @@ def tidy_table(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
         "unit_text": t("unit", lang),
         "qualifier_text": t("qualifier", lang),
         "kind_text": t("kind", lang),
+        "basis_text": t("basis", lang),
         "value_text": t("value", lang) + ("（含标记）" if lang == "zh" else " (marked)"),
         "source": t("source", lang),
         "evidence": t("evidence", lang),
+        "derivation_text": t("derivation", lang),
         "notes": t("notes", lang),
+        "conflict": t("conflict", lang),
         "institution_id": "institution_id",
         "indicator_id": "indicator_id",
         "source_id": "source_id",
         "period": "period",
+        "period_end": "period_end",
         "period_type": "period_type",
         "qualifier": "qualifier",
         "kind": "kind",
+        "basis": "basis",
+        "since": "since",
+        "as_of": "as_of",
     }
+    blank = pd.Series(pd.NA, index=shown.index, dtype="object")
+    for column in ("basis", "since", "as_of", "conflict", "derivation", "period_end"):
+        if column not in shown.columns:
+            shown[column] = blank
+    shown["derivation_text"] = [v("derivation", d, lang) if isinstance(d, str) and d else "" for d in shown["derivation"]]
     shown["theme_text"] = [v("theme", theme, lang) for theme in shown["theme"]] if len(shown) else []
     return shown[list(columns)].rename(columns=columns).reset_index(drop=True)
 
@@ -165,6 +182,27 @@ def headline_table(obs: pd.DataFrame, awards: pd.DataFrame, scope: pd.DataFrame,
     return pd.DataFrame(rows)
 
 
+def coverage_table(coverage: pd.DataFrame, scope: pd.DataFrame, lang: str, grouped: bool) -> pd.DataFrame:
+    """Rows of institutions (or types, when grouped), a column per standard set: 'k / n'
+    standard indicators reported (for a type, the mean per institution)."""
+    if grouped:
+        labels = {key: f"{v('type', key, lang)}（{n:,}）" if lang == "zh" else f"{v('type', key, lang)} ({n:,})"
+                  for key, n in zip(coverage["group"], coverage["institutions"])}
+    else:
+        labels = dict(zip(scope["institution_id"], scope[name_column(lang)]))
+    cells = coverage.assign(
+        cell=[f"{reported:.1f} / {total}" if grouped else f"{int(reported)} / {total}"
+              for reported, total in zip(coverage["reported"], coverage["total"])],
+        set_label=[v("standard_set", key, lang) for key in coverage["set"]],
+        row=[labels.get(key, key) for key in coverage["group"]],
+    )
+    table = cells.pivot(index="row", columns="set_label", values="cell")
+    order = [labels[key] for key in labels if labels[key] in table.index]
+    table = table.loc[order]
+    table.index.name = t("type", lang) if grouped else t("institution", lang)
+    return table.reset_index()
+
+
 # --- awards ----------------------------------------------------------------------------
 
 TIER_OF_GRADE = {
@@ -178,6 +216,24 @@ TIERS = ("tier1", "tier2", "tier3", "excellent", "other")
 LEVELS = ("international", "national", "provincial", "municipal", "school")
 DEFAULT_LEVEL_WEIGHTS = {"international": 10.0, "national": 5.0, "provincial": 3.0, "municipal": 1.5, "school": 0.5}
 DEFAULT_TIER_WEIGHTS = {"tier1": 3.0, "tier2": 2.0, "tier3": 1.0, "excellent": 0.5, "other": 1.0}
+DEFAULT_RECIPIENT_WEIGHTS = {"student": 1.0, "teacher": 1.0, "institution": 1.0}
+# Weight sets a bureau can start from; each is shown beside the score it makes.
+# "provincial_style": the proportions provinces use in award subsidies, as the issue states
+# them (national first 400%, second 300%, third 200%, provincial first 100%), carried to the
+# other cells by the same level x tier product, with teacher entries weighted up.
+WEIGHT_PRESETS = {
+    "default": (DEFAULT_LEVEL_WEIGHTS, DEFAULT_TIER_WEIGHTS, DEFAULT_RECIPIENT_WEIGHTS),
+    "provincial_style": (
+        {"international": 8.0, "national": 4.0, "provincial": 1.0, "municipal": 0.5, "school": 0.0},
+        {"tier1": 1.0, "tier2": 0.75, "tier3": 0.5, "excellent": 0.25, "other": 0.5},
+        {"student": 1.0, "teacher": 1.5, "institution": 1.0},
+    ),
+    "equal": (
+        {level: 1.0 for level in DEFAULT_LEVEL_WEIGHTS},
+        {tier: 1.0 for tier in DEFAULT_TIER_WEIGHTS},
+        {recipient: 1.0 for recipient in DEFAULT_RECIPIENT_WEIGHTS},
+    ),
+}
 # A total covers itemised rows that share these, whose years and level lie within its own.
 _COVER_KEY = ["institution_id", "category", "recipient", "unit"]
 LEVEL_RANK = {"school": 1, "municipal": 2, "provincial": 3, "national": 4, "international": 5}
@@ -191,10 +247,15 @@ def awards_table(awards: pd.DataFrame, lang: str, *, with_institution: bool = Tr
     columns = {}
     if with_institution:
         columns[t("institution", lang)] = awards["institution_en" if english else "institution_zh"]
+    scopes = awards["level_scope"] if "level_scope" in awards.columns else pd.Series("exact", index=awards.index)
     columns |= {
-        t("period", lang): awards["period"],
+        t("period", lang): [period_label(p, e, k, lang) for p, e, k in zip(
+            awards["period"], awards.get("period_end", pd.Series(pd.NA, index=awards.index)),
+            awards.get("period_type", pd.Series("calendar_year", index=awards.index)))],
         t("competition", lang): awards["competition_en"].fillna(awards["competition"]) if english else awards["competition"],
-        t("level", lang): [v("level", x, lang) for x in awards["level"]],
+        t("category", lang): [v("category", x, lang) for x in awards.get("category", pd.Series("", index=awards.index))],
+        t("level", lang): [v("level", x, lang) + (t("or_higher", lang) if scope == "or_higher" else "")
+                           for x, scope in zip(awards["level"], scopes)],
         t("grade", lang): [v("grade", x, lang) for x in awards["grade"]],
         t("recipient", lang): [v("recipient", x, lang) for x in awards["recipient"]],
         t("count", lang): awards["count"],
@@ -204,8 +265,31 @@ def awards_table(awards: pd.DataFrame, lang: str, *, with_institution: bool = Tr
     if with_institution:
         columns[t("source", lang)] = awards["source_title_en"].fillna(awards["source_title"]) if english else awards["source_title"]
     columns[t("evidence", lang)] = awards["evidence"]
-    columns[t("notes", lang)] = awards["notes"]
+    columns[t("notes", lang)] = awards["notes"].fillna("")
+    if "conflict" in awards.columns:
+        columns[t("conflict", lang)] = ["⚠ " + text if isinstance(text, str) and text else "" for text in awards["conflict"]]
     return pd.DataFrame(columns)
+
+
+def weights_text(level_weights: dict, tier_weights: dict, recipient_weights: dict, lang: str) -> str:
+    """The weights a score was made with, to stand beside it: 权重：级别 国家级 5、…；等次 …；获奖者 …"""
+    sep, colon = ("、", "：") if lang == "zh" else (", ", ": ")
+    def listed(vocabulary, weights):
+        return sep.join(f"{v(vocabulary, key, lang)} {weight:g}" for key, weight in weights.items())
+    parts = [f"{t('level_weights', lang)}{colon}{listed('level', level_weights)}",
+             f"{t('tier_weights', lang)}{colon}{listed('tier', tier_weights)}",
+             f"{t('recipient_weights', lang)}{colon}{listed('recipient', recipient_weights)}"]
+    return t("weights_used", lang) + ("；" if lang == "zh" else "; ").join(parts)
+
+
+def competitions(awards: pd.DataFrame) -> pd.DataFrame:
+    """Only competition awards: what the competition page counts and scores. Honours,
+    research and teaching-achievement prizes and product awards appear on the profile."""
+    return awards[awards["category"] == "competition"] if "category" in awards.columns else awards
+
+
+def honours(awards: pd.DataFrame) -> pd.DataFrame:
+    return awards[awards["category"] != "competition"] if "category" in awards.columns else awards.iloc[0:0]
 
 
 def counted_awards(awards: pd.DataFrame) -> pd.DataFrame:
@@ -242,20 +326,24 @@ def award_scores(
     level_weights: dict[str, float] | None = None,
     tier_weights: dict[str, float] | None = None,
     unit: str = "items",
+    recipient_weights: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Σ count × level weight × tier weight per institution, over the award rows counted in
-    one unit: items and person-times are different measures and never added together.
-    Institutions with no award rows in that unit get no score (NaN): not reported is not zero."""
+    """Σ count × level weight × tier weight × recipient weight per institution, over the
+    competition awards counted in one unit: items and person-times are different measures
+    and never added together, and honours, research and product prizes are not
+    competitions. Institutions with no such awards get no score (NaN): not reported is not zero."""
     level_weights = {**DEFAULT_LEVEL_WEIGHTS, **(level_weights or {})}
     tier_weights = {**DEFAULT_TIER_WEIGHTS, **(tier_weights or {})}
-    counted = counted_awards(awards)
+    recipient_weights = {**DEFAULT_RECIPIENT_WEIGHTS, **(recipient_weights or {})}
+    counted = competitions(counted_awards(awards))
     counted = counted[counted["unit"] == unit]
     out = scope[["institution_id"]].copy()
     if counted.empty:
         out["score"] = float("nan")
         out["award_rows"] = 0
         return out
-    points = counted["count"] * counted["level"].map(level_weights) * counted["tier"].map(tier_weights)
+    points = (counted["count"] * counted["level"].map(level_weights) * counted["tier"].map(tier_weights)
+              * counted["recipient"].map(recipient_weights))
     per = counted.assign(points=points).groupby("institution_id").agg(score=("points", "sum"), award_rows=("count", "size"))
     out = out.merge(per, on="institution_id", how="left")
     out["award_rows"] = out["award_rows"].fillna(0).astype(int)
@@ -264,49 +352,94 @@ def award_scores(
 
 # --- compare ---------------------------------------------------------------------------
 
-def shared_indicators(obs: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
-    """Latest figures of the indicators reported by at least two chosen institutions."""
-    mine = latest(obs[obs["institution_id"].isin(chosen)])
-    reporters = mine.groupby("indicator_id")["institution_id"].nunique()
-    shared = reporters[reporters >= 2].index
-    return mine[mine["indicator_id"].isin(shared)]
+def shared_indicators(obs: pd.DataFrame, chosen: list[str], period: int | None = None) -> pd.DataFrame:
+    """The like-for-like figures of the chosen institutions: per indicator, its comparison
+    set (comparability.comparison_sets) when two or more institutions are in it."""
+    return like_for_like(comparison_sets(obs, chosen, period), comparable_only=False)
 
 
-def compare_table(obs: pd.DataFrame, chosen: list[str], scope: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Indicator rows × institution columns; each cell: value, period, qualifier, source."""
-    shared = describe(shared_indicators(obs, chosen), lang)
+def compare_table(obs: pd.DataFrame, chosen: list[str], scope: pd.DataFrame, lang: str,
+                  period: int | None = None) -> pd.DataFrame:
+    """Indicator rows × institution columns, for indicators two or more chosen institutions
+    report like for like. Each cell: value, period, qualifier, source. A figure outside
+    the set (another period, basis or date) is shown with ⚠ and what differs; the column
+    'compared in' says what the set is."""
+    sets = comparison_sets(obs, chosen, period)
+    shared_ids = set(sets.loc[sets["in_set"] & (sets["set_size"] >= 2), "indicator_id"])
+    shown = describe(sets[sets["indicator_id"].isin(shared_ids)], lang)
     names = scope.set_index("institution_id")[name_column(lang)]
     missing = t("not_reported", lang)
     rows = []
-    for indicator_id, group in shared.groupby("indicator_id", sort=False):
-        first = group.iloc[0]
-        row = {t("theme", lang): v("theme", first["theme"], lang), t("indicator", lang): first["indicator"], t("unit", lang): first["unit_text"]}
+    for _, group in shown.groupby("indicator_id", sort=False):
+        first = group[group["in_set"]].iloc[0]
+        row = {t("theme", lang): v("theme", first["theme"], lang), t("indicator", lang): first["indicator"],
+               t("unit", lang): first["unit_text"], t("compared_in", lang): first["period_text"]}
         for institution_id in chosen:
             hit = group[group["institution_id"] == institution_id]
             if hit.empty:
                 row[names.get(institution_id, institution_id)] = missing
+                continue
+            figure = hit.iloc[0]
+            kind = "" if figure["kind"] == "actual" else (f"，{figure['kind_text']}" if lang == "zh" else f", {figure['kind_text']}")
+            if figure["in_set"]:
+                cell = (f"{figure['value_text']}（{figure['qualifier_text']}{kind}）· {figure['source_short']}" if lang == "zh"
+                        else f"{figure['value_text']} ({figure['qualifier_text']}{kind}) · {figure['source_short']}")
             else:
-                figure = hit.iloc[0]
-                kind = "" if figure["kind"] == "actual" else (f"，{figure['kind_text']}" if lang == "zh" else f", {figure['kind_text']}")
-                if lang == "zh":
-                    cell = f"{figure['value_text']}（{figure['period_text']}，{figure['qualifier_text']}{kind}）· {figure['source_short']}"
-                else:
-                    cell = f"{figure['value_text']} ({figure['period_text']}, {figure['qualifier_text']}{kind}) · {figure['source_short']}"
-                row[names.get(institution_id, institution_id)] = cell
+                why = t(f"left_out_{figure['left_out']}", lang)
+                cell = (f"⚠ {figure['value_text']}（{figure['period_text']}{kind}；{why}）· {figure['source_short']}" if lang == "zh"
+                        else f"⚠ {figure['value_text']} ({figure['period_text']}{kind}; {why}) · {figure['source_short']}")
+            row[names.get(institution_id, institution_id)] = cell
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def normalised(obs: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
-    """For comparable indicators shared by two or more chosen institutions: each latest
-    value scaled so the best among the chosen is 1 (for lower-is-better, best is the
-    smallest). Rows only for institutions that reported; missing stays missing."""
-    shared = shared_indicators(obs, chosen)
-    shared = shared[shared["comparable"].astype(bool)]
-    if shared.empty:
-        return shared.assign(scaled=pd.Series(dtype=float))
+def not_compared(obs: pd.DataFrame, chosen: list[str], lang: str, period: int | None = None) -> pd.DataFrame:
+    """Indicators that two or more chosen institutions report but not like for like, or
+    that are not comparable between colleges at all, each with why: what a page leaves
+    out of its comparison says why."""
+    sets = comparison_sets(obs, chosen, period)
+    reporters = sets.groupby("indicator_id")["institution_id"].nunique()
+    several = sets[sets["indicator_id"].isin(reporters[reporters >= 2].index)]
+    rows = []
+    for indicator_id, group in describe(several, lang).groupby("indicator_id", sort=False):
+        first = group.iloc[0]
+        comparable = bool(first["comparable"]) if pd.notna(first["comparable"]) else True
+        if group["in_set"].sum() >= 2 and comparable:
+            continue
+        if not comparable:
+            why = t("left_out_not_comparable", lang)
+        else:
+            reasons = [r for r in group["left_out"] if r and r != "only_one"]
+            why = t(f"left_out_{reasons[0] if reasons else 'other_period'}", lang)
+        figures = ("；" if lang == "zh" else "; ").join(
+            f"{row['institution']} {row['value_text']}（{row['period_text']}）" if lang == "zh"
+            else f"{row['institution']} {row['value_text']} ({row['period_text']})" for _, row in group.iterrows())
+        rows.append({t("indicator", lang): first["indicator"], t("why_not_compared", lang): why, t("figures_each", lang): figures})
+    return pd.DataFrame(rows, columns=[t("indicator", lang), t("why_not_compared", lang), t("figures_each", lang)])
+
+
+# A figure of another period may be drawn beside the set, with its period on the bar;
+# one of another basis, measurement date or kind may not.
+DRAWN_OUTSIDE_SET = ("other_period", "other_period_type")
+
+
+def normalised(obs: pd.DataFrame, chosen: list[str], period: int | None = None) -> pd.DataFrame:
+    """For comparable indicators two or more chosen institutions report on one basis:
+    each figure scaled so the largest drawn is 1 (for lower-is-better, the smallest).
+    The figures of the indicator's like-for-like set come first; a figure of another
+    period is drawn too, with `like` False so its period stands on its bar, and it never
+    counts in a headline. Rows only for institutions with a figure; missing stays missing."""
+    sets = comparison_sets(obs, chosen, period)
+    if not sets.empty and "comparable" in sets.columns:
+        sets = sets[sets["comparable"].fillna(True).astype(bool)]
+    drawn = sets[(sets["in_set"] | sets["left_out"].isin(DRAWN_OUTSIDE_SET))]
+    drawn = drawn.assign(like=drawn["in_set"] & (drawn["set_size"] >= 2))
+    counts = drawn.groupby("indicator_id")["institution_id"].nunique()
+    drawn = drawn[drawn["indicator_id"].isin(counts[counts >= 2].index)]
+    if drawn.empty:
+        return drawn.assign(scaled=pd.Series(dtype=float))
     parts = []
-    for _, group in shared.groupby("indicator_id", sort=False):
+    for _, group in drawn.groupby("indicator_id", sort=False):
         values = group["value"].astype(float)
         direction = group["higher_is_better"].iloc[0]
         lower_better = pd.notna(direction) and not bool(direction)
@@ -318,6 +451,24 @@ def normalised(obs: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
             scaled = values / best if best else values * 0
         parts.append(group.assign(scaled=scaled.to_numpy()))
     return pd.concat(parts, ignore_index=True)
+
+
+def leaders(norm: pd.DataFrame) -> pd.Series:
+    """Per institution, on how many indicators it is best within a like-for-like set of
+    two or more, for indicators with a better direction: a figure of another period, or
+    of an indicator where neither direction is better, never makes anyone 'lead'."""
+    if norm.empty or "higher_is_better" not in norm.columns:
+        return pd.Series(dtype=int)
+    like_rows = norm["like"].astype(bool) if "like" in norm.columns else pd.Series(True, index=norm.index)
+    like = norm[like_rows & norm["higher_is_better"].notna()]
+    best = []
+    for _, group in like.groupby("indicator_id", sort=False):
+        top = group["value"].min() if not bool(group["higher_is_better"].iloc[0]) else group["value"].max()
+        best.append(group[group["value"] == top])
+    if not best:
+        return pd.Series(dtype=int)
+    won = pd.concat(best)
+    return won.groupby("institution_id", sort=False)["indicator_id"].nunique().sort_values(ascending=False, kind="stable")
 
 
 # --- national scale: distributions, ranks, peer percentiles ------------------------------

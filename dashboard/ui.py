@@ -56,17 +56,22 @@ def indicator_charts(ctx: Context, described: pd.DataFrame, indicator_ids, key: 
 def figures_table(ctx: Context, described: pd.DataFrame, key: str, height: int | None = None) -> None:
     """Figures as a table with source and evidence columns."""
     lang = ctx.lang
+    conflict = described["conflict"].fillna("") if "conflict" in described.columns else pd.Series("", index=described.index)
     frame = pd.DataFrame({
         t("institution", lang): described["institution"],
         t("indicator", lang): described["indicator"],
         t("period", lang): described["period_text"],
-        t("value", lang): described["value_text"],
+        t("value", lang): [("⚠ " if text else "") + value for value, text in zip(described["value_text"], conflict)],
         t("kind", lang): described["kind_text"],
+        t("basis", lang): described["basis_text"] if "basis_text" in described.columns else "",
         t("qualifier", lang): described["qualifier_text"],
         t("source", lang): described["source"],
         t("evidence", lang): described["evidence"],
-        t("notes", lang): described["notes"],
+        t("notes", lang): described["notes"].fillna(""),
+        t("conflict", lang): conflict,
     })
+    if not conflict.ne("").any():
+        frame = frame.drop(columns=t("conflict", lang))
     st.dataframe(frame, hide_index=True, key=key, height=height or "auto", column_config={
         t("evidence", lang): st.column_config.TextColumn(width="large"),
         t("source", lang): st.column_config.TextColumn(width="medium"),

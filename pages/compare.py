@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, exports, office, queries, transforms, ui
+from dashboard import charts, comparability, exports, office, queries, transforms, ui
 from dashboard.filters import Filters
 from dashboard.i18n import t
 from dashboard.shell import context
@@ -35,12 +35,27 @@ obs = queries.observations(ctx.ref, Filters(
 ))
 picked = ctx.scope.set_index("institution_id").loc[chosen].reset_index()
 
+# Which period to compare in: by default each indicator in the latest period all the
+# chosen colleges report; a year the user picks overrides it (kept in the URL).
+offered = ["auto", *(str(year) for year in comparability.periods_on_offer(obs))]
+if "compare_period" not in st.session_state:
+    wanted = st.query_params.get("cmp_period", "auto")
+    st.session_state["compare_period"] = wanted if wanted in offered else "auto"
+if st.session_state["compare_period"] not in offered:
+    st.session_state["compare_period"] = "auto"
+picked_period = st.selectbox(
+    t("compare_period", lang), offered, key="compare_period",
+    format_func=lambda value: t("compare_period_auto", lang) if value == "auto" else t("compare_period_year", lang, year=value),
+)
+st.query_params["cmp_period"] = picked_period
+period = None if picked_period == "auto" else int(picked_period)
+
 
 def deck() -> bytes:
     # Built on click, in Streamlit's download thread: no st.* calls in here. Every
     # institution goes in as the name and colour list, so each keeps its on-screen colour.
     subtitle = exports.deck_subtitle(ctx.filters, ctx.institutions, lang, office.export_time_text(lang))
-    return office.pptx_bytes(obs, chosen, ctx.institutions, lang, t("deck_title", lang), subtitle)
+    return office.pptx_bytes(obs, chosen, ctx.institutions, lang, t("deck_title", lang), subtitle, period)
 
 
 st.download_button(
@@ -51,15 +66,20 @@ st.download_button(
 
 st.subheader(t("compare_shared", lang))
 st.caption(t("compare_shared_help", lang))
-table = transforms.compare_table(obs, chosen, ctx.scope, lang)
+table = transforms.compare_table(obs, chosen, ctx.scope, lang, period)
 if table.empty:
     st.info(t("compare_none_shared", lang))
 else:
     st.dataframe(table, hide_index=True, key="compare_table")
+apart = transforms.not_compared(obs, chosen, lang, period)
+if not apart.empty:
+    with st.expander(f"{t('compare_not_compared', lang)}（{len(apart)}）" if lang == "zh" else f"{t('compare_not_compared', lang)} ({len(apart)})"):
+        st.caption(t("compare_not_compared_help", lang))
+        st.dataframe(apart, hide_index=True, key="compare_not_compared")
 
 st.subheader(t("compare_normalised", lang))
 st.caption(t("compare_normalised_help", lang) + " " + t("marks_legend", lang))
-norm = transforms.describe(transforms.normalised(obs, chosen), lang)
+norm = transforms.describe(transforms.normalised(obs, chosen, period), lang)
 if norm.empty:
     st.info(t("compare_none_shared", lang))
 else:

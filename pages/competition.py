@@ -27,7 +27,8 @@ if many:
     breakdowns = {by: breakdown[breakdown["dimension"] == by] for by in ("level", "tier", "recipient")}
     units = [unit for unit in ("items", "person_times") if unit in set(breakdowns["level"]["unit"])] or ["items"]
 else:
-    awards = queries.awards(ctx.ref, ctx.filters)
+    # Competitions only: honours, research and product prizes are on each profile.
+    awards = queries.awards(ctx.ref, ctx.filters, categories=("competition",))
     counted = transforms.counted_awards(awards)
     units = [unit for unit in ("items", "person_times") if unit in set(counted["unit"])] or ["items"]
 unit = st.segmented_control(
@@ -66,15 +67,22 @@ st.subheader(t("award_score", lang))
 st.caption(t("award_score_formula", lang, unit=unit_label))
 
 
-def _restore_weights() -> None:
-    for level, weight in transforms.DEFAULT_LEVEL_WEIGHTS.items():
+def _apply_preset() -> None:
+    levels, tiers, recipients = transforms.WEIGHT_PRESETS[st.session_state["weight_preset"]]
+    for level, weight in levels.items():
         st.session_state[f"w_level_{level}"] = weight
-    for tier, weight in transforms.DEFAULT_TIER_WEIGHTS.items():
+    for tier, weight in tiers.items():
         st.session_state[f"w_tier_{tier}"] = weight
+    for recipient, weight in recipients.items():
+        st.session_state[f"w_recipient_{recipient}"] = weight
 
 
-weights_left, weights_right, mapping = st.columns([1, 1, 1.2])
-level_weights, tier_weights = {}, {}
+st.selectbox(
+    t("weight_preset", lang), list(transforms.WEIGHT_PRESETS), key="weight_preset", on_change=_apply_preset,
+    format_func=lambda name: t(f"weight_preset_{name}", lang), persist_state="session",
+)
+weights_left, weights_middle, weights_right, mapping = st.columns([1, 1, 1, 1.2])
+level_weights, tier_weights, recipient_weights = {}, {}, {}
 with weights_left:
     st.markdown(f"**{t('level_weights', lang)}**")
     for level, default in transforms.DEFAULT_LEVEL_WEIGHTS.items():
@@ -82,14 +90,20 @@ with weights_left:
             v("level", level, lang), min_value=0.0, max_value=100.0, value=default, step=0.5,
             key=f"w_level_{level}", persist_state="session",
         )
-with weights_right:
+with weights_middle:
     st.markdown(f"**{t('tier_weights', lang)}**")
     for tier, default in transforms.DEFAULT_TIER_WEIGHTS.items():
         tier_weights[tier] = st.number_input(
-            v("tier", tier, lang), min_value=0.0, max_value=100.0, value=default, step=0.5,
+            v("tier", tier, lang), min_value=0.0, max_value=100.0, value=default, step=0.25,
             key=f"w_tier_{tier}", persist_state="session",
         )
-    st.button(t("reset_weights", lang), on_click=_restore_weights, icon=":material/restart_alt:")
+with weights_right:
+    st.markdown(f"**{t('recipient_weights', lang)}**")
+    for recipient, default in transforms.DEFAULT_RECIPIENT_WEIGHTS.items():
+        recipient_weights[recipient] = st.number_input(
+            v("recipient", recipient, lang), min_value=0.0, max_value=100.0, value=default, step=0.25,
+            key=f"w_recipient_{recipient}", persist_state="session",
+        )
 with mapping:
     st.markdown(f"**{t('tier_mapping', lang)}**")
     st.dataframe(
@@ -99,26 +113,30 @@ with mapping:
         }),
         hide_index=True, key="tier_mapping",
     )
+weights_text = transforms.weights_text(level_weights, tier_weights, recipient_weights, lang)
 
 title = f"{t('award_score', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('award_score', lang)} ({unit_label}, {span})"
 if many:
-    scores = queries.award_scores(ctx.ref, field_filters, tuple(level_weights.items()), tuple(tier_weights.items()), unit)
+    scores = queries.award_scores(ctx.ref, field_filters, tuple(level_weights.items()), tuple(tier_weights.items()), unit,
+                                  tuple(recipient_weights.items()))
     ui.score_distribution(ctx, scores, marked, peer, custom, top_n, colours, t("score_distribution", lang, unit=unit_label, span=span))
 else:
-    scores = transforms.award_scores(awards, ctx.scope, level_weights, tier_weights, unit)
-    ui.chart(charts.score_bars(scores, ctx.scope, lang, ctx.colours, title), "score")
+    scores = transforms.award_scores(awards, ctx.scope, level_weights, tier_weights, unit, recipient_weights)
+    ui.chart(charts.with_story(charts.score_bars(scores, ctx.scope, lang, ctx.colours, title), "", weights_text), "score")
+st.caption(weights_text)
 
 st.subheader(t("competitions_table", lang))
 if many:
     # The first rows only, and how many there are: a browser table of 700,000 rows helps no one.
-    award_total = queries.award_count(ctx.ref, ctx.filters)
-    awards = queries.awards(ctx.ref, ctx.filters, limit=ui.PAGE_ROWS)
+    award_total = queries.award_count(ctx.ref, ctx.filters, categories=("competition",))
+    awards = queries.awards(ctx.ref, ctx.filters, limit=ui.PAGE_ROWS, categories=("competition",))
     if award_total > len(awards):
         st.caption(t("rows_first", lang, n=f"{award_total:,}", shown=f"{len(awards):,}"))
 if awards.empty:
     st.info(t("no_figures", lang))
 else:
     st.dataframe(transforms.awards_table(awards, lang), hide_index=True, key="competitions")
+st.caption(t("competitions_only", lang))
 
 st.subheader(t("hosting", lang))
 if many:

@@ -69,3 +69,11 @@ if grouped:
 else:
     grid = transforms.completeness(obs[obs["theme"] == theme], on_theme, ctx.scope)
     ui.chart(charts.completeness_heatmap(grid, on_theme, ctx.scope, lang, title), "completeness")
+
+st.subheader(t("standard_coverage", lang))
+st.caption(t("standard_coverage_help", lang))
+coverage = queries.standard_coverage(ctx.ref, ctx.filters, "type" if grouped else "institution")
+if coverage.empty:
+    st.info(t("standard_none", lang))
+else:
+    st.dataframe(transforms.coverage_table(coverage, ctx.scope, lang, grouped), hide_index=True, key="standard_coverage")

@@ -69,8 +69,16 @@ else:
             with tab:
                 ui.figures_table(ctx, obs[obs["theme"] == theme], key=f"profile_{theme}")
 
-st.subheader(t("profile_awards", lang))
-if awards.empty:
+conflicts = int(awards["conflict"].fillna("").ne("").sum()) + (int(obs["conflict"].fillna("").ne("").sum()) if not obs.empty else 0)
+if conflicts:
+    st.warning(t("profile_conflicts", lang, n=conflicts), icon=":material/warning:")
+st.subheader(t("profile_competitions", lang))
+won = transforms.competitions(awards)
+if won.empty:
     st.info(t("not_reported_long", lang))
 else:
-    st.dataframe(transforms.awards_table(awards, lang, with_institution=False), hide_index=True, key="profile_awards")
+    st.dataframe(transforms.awards_table(won, lang, with_institution=False), hide_index=True, key="profile_awards")
+honoured = transforms.honours(awards)
+if not honoured.empty:
+    st.subheader(t("profile_honours", lang))
+    st.dataframe(transforms.awards_table(honoured, lang, with_institution=False), hide_index=True, key="profile_honours")

@@ -95,8 +95,8 @@ def add_test_institutions(data_dir: Path, count: int) -> list[str]:
         for indicator, value in (("pb_central_group_sessions", 8 + number), ("trn_social_training_person_times", 1000 * number)):
             _append(
                 data_dir / "observations.csv", institution_id=iid, indicator_id=indicator, period="2021", period_end="",
-                period_type="calendar_year", value=str(value), qualifier="exact", kind="actual", source_id=source,
-                evidence="合成测试数据", notes="",
+                period_type="calendar_year", value=str(value), qualifier="exact", kind="actual", basis="flow", since="",
+                as_of="", derivation="", source_id=source, evidence=f"合成测试数据：{value}", notes="", conflict="",
             )
     return ids
 

@@ -18,6 +18,10 @@ from etl import spec
         ("recipient", spec.RECIPIENTS),
         ("award_unit", spec.AWARD_UNITS),
         ("source_kind", spec.SOURCE_KINDS),
+        ("basis", spec.BASES),
+        ("derivation", spec.DERIVATIONS),
+        ("category", spec.AWARD_CATEGORIES),
+        ("standard_set", spec.STANDARD_SETS),
     ],
 )
 def test_every_vocabulary_value_has_both_labels(vocabulary, values):
@@ -61,3 +65,16 @@ def test_values_carry_their_mark(value, unit, qualifier, lang, shown):
 def test_period_labels(args, zh, en):
     assert i18n.period_label(*args, "zh") == zh
     assert i18n.period_label(*args, "en") == en
+
+
+def test_no_label_is_defined_twice():
+    """A key written twice in a dict literal silently keeps only the last label."""
+    import ast
+    import collections
+    from pathlib import Path
+
+    tree = ast.parse(Path(i18n.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [key.value for key in node.keys if isinstance(key, ast.Constant)]
+            assert [key for key, n in collections.Counter(keys).items() if n > 1] == []

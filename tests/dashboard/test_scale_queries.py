@@ -29,18 +29,37 @@ def latest(sref):
     return actual.groupby(["institution_id", "indicator_id"]).tail(1)
 
 
-def counted(latest, indicator_id):
+LIKE = ["period", "period_end", "period_type", "basis", "since", "as_of"]
+
+
+def like_key(row) -> tuple:
+    return tuple(None if pd.isna(row[field]) else row[field] for field in LIKE)
+
+
+def common(latest, indicator_id):
+    """The figures of the like-for-like key most latest figures share (the latest on a tie):
+    a distribution or a ranking is drawn over these only."""
     rows = latest[latest["indicator_id"] == indicator_id]
+    keys = pd.Series([like_key(row) for _, row in rows.iterrows()], index=rows.index, dtype=object)
+    sizes = keys.value_counts()
+    end = lambda key: key[1] if key[1] is not None else key[0]
+    best = max(sizes.index, key=lambda key: (sizes[key], end(key)))
+    return rows[keys == best], rows[keys != best]
+
+
+def counted(latest, indicator_id):
+    rows, _ = common(latest, indicator_id)
     return rows[rows["qualifier"].isin(["exact", "approx"])]
 
 
 def test_distribution_counts_what_it_says(sref, latest):
     stats, bins = transforms.split_distribution(queries.distribution(sref, EVERYTHING, IDS))
     for indicator_id in IDS:
-        mine = latest[latest["indicator_id"] == indicator_id]
+        mine, other_period = common(latest, indicator_id)
         values = counted(latest, indicator_id)["value"]
         row = stats.set_index("indicator_id").loc[indicator_id]
         assert row["n"] == len(values)
+        assert row["n_other_period"] == len(other_period)
         assert row["n_approx"] == (mine["qualifier"] == "approx").sum()
         assert row["n_bound"] == mine["qualifier"].isin(["more_than", "at_least"]).sum()
         assert row["n_field"] == 60
@@ -116,7 +135,10 @@ def test_peer_positions_count_peers(sref, latest, peer):
     positions = queries.peer_positions(sref, EVERYTHING, IDS, chosen, peer, custom)
     info = queries.institutions(sref).set_index("institution_id")
     for _, row in positions.iterrows():
-        values = counted(latest, row["indicator_id"]).set_index("institution_id")["value"]
+        # Peers of the same period, basis and date as the institution's own figure.
+        mine = latest[(latest["indicator_id"] == row["indicator_id"]) & latest["qualifier"].isin(["exact", "approx"])]
+        same = [like_key(peer) == like_key(row) for _, peer in mine.iterrows()]
+        values = mine[same].set_index("institution_id")["value"]
         me = info.loc[row["institution_id"]]
         members = {
             "type": set(info.index[info["type"] == me["type"]]),
@@ -231,7 +253,7 @@ def test_award_queries_match_the_pandas_rules(sref):
     ).set_index("institution_id")
     assert set(scores.index) == set(expected.index)
     assert np.allclose(scores.loc[expected.index, "score"], expected["score"])
-    counted = transforms.counted_awards(awards)
+    counted = transforms.competitions(transforms.counted_awards(awards))  # the page counts competitions only
     breakdown = queries.award_breakdown(sref, EVERYTHING)
     for by, column in (("level", "level"), ("tier", "tier"), ("recipient", "recipient")):
         part = breakdown[breakdown["dimension"] == by]
@@ -261,7 +283,7 @@ def test_award_totals_replace_their_items_in_sql_as_in_pandas(ref):
     transforms.counted_awards does (the synthetic data have none)."""
     awards = queries.awards(ref, EVERYTHING)
     assert awards["is_total"].any()
-    counted = transforms.counted_awards(awards)
+    counted = transforms.competitions(transforms.counted_awards(awards))
     breakdown = queries.award_breakdown(ref, EVERYTHING)
     levels = breakdown[breakdown["dimension"] == "level"].groupby(["key", "unit"])["count"].sum()
     assert levels.to_dict() == counted.groupby(["level", "unit"])["count"].sum().astype(float).to_dict()

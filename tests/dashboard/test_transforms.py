@@ -57,7 +57,7 @@ def test_award_score_formula_and_missing_is_not_zero(data):
 def test_award_score_never_adds_items_to_person_times(data):
     """Tianjin reports some awards in items and its totals in person-times: each unit gets
     its own score, and an institution with nothing in a unit gets none (not zero)."""
-    counted = transforms.counted_awards(data["awards"])
+    counted = transforms.competitions(transforms.counted_awards(data["awards"]))
     tianjin = counted[counted["institution_id"] == "tianjin_livtc"]
     assert set(tianjin["unit"]) == {"items", "person_times"}
     items = transforms.award_scores(data["awards"], data["scope"], unit="items").set_index("institution_id")["score"]
@@ -86,11 +86,26 @@ def test_headline_table_says_not_reported(data):
     assert dalian["毕业去向落实率"] == "96.08%（2021年）"
 
 
-def test_compare_table_cells_carry_period_qualifier_and_source(data):
+def test_figures_of_different_years_are_not_compared_and_say_why(data):
+    # Dalian reports 2021, Tianjin's report reviews 2020: the same indicator, not like for like.
     table = transforms.compare_table(data["obs"], ["dalian_vtc", "tianjin_livtc"], data["scope"], "zh")
-    row = table[table["指标"] == "社会培训人次"].iloc[0]
-    assert row["大连职业技术学院"] == "10,599人次（2021年，确数）· 领导班子2021年度工作总结"
-    assert row["天津轻工职业技术学院"].startswith("28,408人次（2020年，确数）")
+    assert table.empty or "社会培训人次" not in set(table["指标"])
+    apart = transforms.not_compared(data["obs"], ["dalian_vtc", "tianjin_livtc"], "zh").set_index("指标")
+    row = apart.loc["社会培训人次"]
+    assert row["原因"] == "时期不同"
+    assert "10,599人次（2021年）" in row["各校数字"] and "28,408人次（2020年）" in row["各校数字"]
+
+
+def test_award_score_counts_competitions_only(data):
+    """Tianjin's 精模奖 is an industry product award: listed on its profile, never scored."""
+    awards = data["awards"]
+    assert "product_prize" in set(awards.loc[awards["institution_id"] == "tianjin_livtc", "category"])
+    scores = transforms.award_scores(awards, data["scope"]).set_index("institution_id")["score"]
+    only = transforms.award_scores(transforms.competitions(awards), data["scope"]).set_index("institution_id")["score"]
+    assert scores["tianjin_livtc"] == pytest.approx(only["tianjin_livtc"])
+    teachers_up = transforms.award_scores(awards, data["scope"], recipient_weights={"teacher": 2.0}).set_index("institution_id")["score"]
+    assert teachers_up["tianjin_livtc"] > scores["tianjin_livtc"]  # its 金微课 third prize is a teacher's
+    assert teachers_up["dalian_vtc"] == pytest.approx(scores["dalian_vtc"])  # students only
 
 
 def test_normalised_scales_to_the_best_and_respects_direction():

@@ -295,3 +295,125 @@ def test_a_cell_gets_the_first_check_it_fails_not_all_of_them(data_dir):
     assert problems(data_dir) == [
         f'observations.csv:{line}: indicator_id: "{("Not An Id" * 10)[:57]}..." is not an id: use lowercase ASCII letters, digits, "_" or "-"'
     ]
+
+
+# --- schema 4: basis, since, as_of, derivation, comparability, award totals ---------------
+
+def _test_rows(data_dir):
+    """Two synthetic colleges (sources without a document) and an indicator of our own, so
+    these rules are tested apart from what the curated rows happen to hold."""
+    from tests.conftest import add_test_institutions
+
+    add_test_institutions(data_dir, 2)
+    append_row(
+        data_dir / "indicators.csv", indicator_id="trn_test_counted", theme="training", name_zh="测试计数",
+        name_en="Test count", unit="persons", definition_zh="测试", definition_en="Test", higher_is_better="true",
+        comparable="true", standard="",
+    )
+
+    def figure(institution, value, **cells):
+        row = dict(institution_id=institution, indicator_id="trn_test_counted", period="2021", period_end="",
+                   period_type="calendar_year", value=str(value), qualifier="exact", kind="actual", basis="flow",
+                   since="", as_of="", derivation="", source_id=f"{institution}_2021",
+                   evidence=f"合成测试数据：{value}", notes="", conflict="")
+        row.update(cells)
+        return append_row(data_dir / "observations.csv", **row)
+    return figure
+
+
+def test_a_cumulative_figure_needs_the_year_it_counts_from(data_dir):
+    figure = _test_rows(data_dir)
+    line = figure("test_college_1", 30, basis="cumulative", since="")
+    assert problems(data_dir) == [f"observations.csv:{line}: basis: is cumulative, so `since` needs the year it counts "
+                                  "from (2020年以来 -> 2020); a running total with no start year is a stock"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "reason"),
+    [
+        ({"basis": "flow", "since": "2019"}, "since", 'is only for cumulative figures, but basis is "flow"'),
+        ({"basis": "cumulative", "since": "2022"}, "since", "2022 is after period 2021"),
+        ({"basis": "stock", "period_end": "2022"}, "period_end", "is only for a flow over several years"),
+        ({"as_of": "2019-12-31"}, "as_of", "2019-12-31 is outside the figure's period 2021-2021"),
+        ({"derivation": "summed"}, "derivation", 'is "summed": say in notes how'),
+    ],
+)
+def test_basis_rules_name_the_cell(data_dir, cells, column, reason):
+    figure = _test_rows(data_dir)
+    line = figure("test_college_1", 30, **cells)
+    found = problems(data_dir)
+    assert len(found) == 1 and found[0].startswith(f"observations.csv:{line}: {column}: {reason}")
+
+
+def test_a_measurement_date_may_fall_a_year_after_the_period(data_dir):
+    figure = _test_rows(data_dir)
+    figure("test_college_1", 30, basis="stock", as_of="2022-08-31")
+    figure("test_college_2", 31, basis="stock", as_of="2021-12-26", derivation="counted", notes="数列举的名称")
+    assert validate_dir(data_dir).row_counts()["observations"] > 0
+
+
+def test_a_comparable_indicator_may_not_mix_bases(data_dir):
+    figure = _test_rows(data_dir)
+    first = figure("test_college_1", 30, period="2020")
+    figure("test_college_2", 31, period="2020")
+    odd = figure("test_college_1", 40, basis="cumulative", since="2019")
+    assert problems(data_dir) == [
+        f"observations.csv:{odd}: basis: cumulative, but trn_test_counted is comparable and its other figures are flow "
+        f"(as on line {first}); use another indicator for this basis, or set comparable=false in indicators.csv"
+    ]
+    header, rows = read_rows(data_dir / "indicators.csv")
+    for row in rows:
+        if row["indicator_id"] == "trn_test_counted":
+            row["comparable"] = "false"
+    write_rows(data_dir / "indicators.csv", header, rows)
+    validate_dir(data_dir)  # not comparable: each basis may stand on its own
+
+
+def _award(data_dir, **cells):
+    row = dict(institution_id="test_college_1", period="2021", period_end="", period_type="calendar_year",
+               competition="测试大赛", competition_en="Test contest", category="competition", level="national",
+               level_scope="", grade="first", recipient="student", count="2", unit="items", qualifier="exact",
+               is_total="false", derivation="", source_id="test_college_1_2021", evidence="合成测试数据：2项",
+               notes="", conflict="")
+    row.update({key: str(value) for key, value in cells.items()})
+    return append_row(data_dir / "awards.csv", **row)
+
+
+def test_items_inside_a_total_may_not_exceed_it(data_dir):
+    _test_rows(data_dir)
+    _award(data_dir, competition="甲赛", count=3)
+    _award(data_dir, competition="乙赛", level="provincial", grade="second", count=4)
+    total = _award(data_dir, competition="各类竞赛（合计）", level="provincial", level_scope="or_higher", grade="other",
+                   count=5, is_total="true", period="2020", period_end="2021")
+    assert problems(data_dir) == [
+        f"awards.csv:{total}: is_total: the total is 5, but the itemised awards it covers add up to 7; check both, "
+        "or write in `conflict` how the report contradicts itself"
+    ]
+
+
+def test_a_total_with_a_conflict_note_is_kept(data_dir):
+    _test_rows(data_dir)
+    _award(data_dir, competition="甲赛", count=3)
+    _award(data_dir, competition="各类竞赛（合计）", grade="other", count=1, is_total="true", unit="items",
+           conflict="报告称国家级奖项1项，与分项3项不符")
+    validate_dir(data_dir)
+
+
+def test_an_award_inside_two_totals_is_refused(data_dir):
+    _test_rows(data_dir)
+    item = _award(data_dir, competition="甲赛", count=1)
+    first = _award(data_dir, competition="合计一", grade="other", count=5, is_total="true")
+    second = _award(data_dir, competition="合计二", level="provincial", level_scope="or_higher", grade="other",
+                    count=9, is_total="true")
+    assert problems(data_dir) == [
+        f"awards.csv:{item}: count: lies within the totals on lines {first}, {second}; an award can be part of one total "
+        "only (nested totals such as 省级以上 and 其中国家级: keep the broader one)"
+    ]
+
+
+def test_or_higher_belongs_to_totals(data_dir):
+    _test_rows(data_dir)
+    line = _award(data_dir, level_scope="or_higher")
+    assert problems(data_dir) == [
+        f'awards.csv:{line}: level_scope: only a total (is_total=true) can cover "or higher" levels (省部级以上)'
+    ]
