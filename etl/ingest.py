@@ -72,9 +72,16 @@ def _title_rows(text: bytes, table: str | None) -> int | None:
     than three of a table's column names, and a line near the top is mostly column names."""
     candidates = [TABLES_BY_NAME[table]] if table else list(TABLES)
     known = [set(t.column_names) for t in candidates]
-    head = text[: 64 * 1024].decode("utf-8", "ignore").split("\n")[:TITLE_SEARCH_LINES]
+    head = text[: 64 * 1024].decode("utf-8", "ignore").replace("\r\n", "\n").replace("\r", "\n")
+    if head.startswith("#"):
+        return None  # a comment above the header: the reader says line 1 must be the header
+    lines = [line.replace("\x00", "") for line in head.split("\n")[:TITLE_SEARCH_LINES]]
     expected = 1
-    for number, cells in enumerate(csv.reader(head), start=1):
+    try:
+        rows = list(csv.reader(lines))
+    except csv.Error:
+        return None
+    for number, cells in enumerate(rows, start=1):
         cells = [cell.strip() for cell in cells if cell.strip()]
         if number == 1 and len(cells) == 1 and cells[0].lower().startswith("sep="):
             expected = 2  # Excel's separator hint: the reader skips it

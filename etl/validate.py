@@ -206,13 +206,14 @@ def _regex(cell: str, pattern: str) -> str:
     return f"regexp_full_match({cell}, {_quote(pattern)})"
 
 
-def _cell_checks(column: Column, parent: str | None) -> list[tuple[str, str]]:
+def _cell_checks(column: Column, parent: str | None, hashes: bool = True) -> list[tuple[str, str]]:
     """(check name, SQL that is true when a filled cell passes), in the order a person
     would name the problem: the first one a cell fails is its problem. A blank cell is
     'blank' when the column is required, and passes otherwise; it meets no other check."""
     cell = _ident(column.name)
     errors = ", ".join(_quote(error) for error in EXCEL_ERRORS)
-    checks: list[tuple[str, str]] = [("excel_error", f"NOT starts_with({cell}, '#') OR {cell} NOT IN ({errors})")]
+    # Only a column with a cell starting with '#' can hold an Excel error value.
+    checks: list[tuple[str, str]] = [("excel_error", f"NOT starts_with({cell}, '#') OR {cell} NOT IN ({errors})")] if hashes else []
     kind = column.kind
     if kind == "slug":
         checks.append(("slug", _regex(cell, SLUG)))
@@ -276,6 +277,9 @@ class _Checker:
         self.owners: str | None = None  # relation of sources' institutions, for the owner rule
         self.published: str | None = None  # relation of sources' publication dates
         self.labels: dict[str, str] = {}  # table -> how problems name its file (observations.xlsx[数据])
+        self.raw: dict = {}  # table -> the parsed data its stage reads
+        self.hashes: dict[str, set[str]] = {}  # table -> columns with a cell starting with '#'
+        self.odd_keys: dict[str, set[str]] = {}  # table -> key columns with an invisible or odd space character
 
     def label(self, table: Table) -> str:
         return self.labels.get(table.name, table.file_name)
@@ -290,6 +294,7 @@ class _Checker:
         (blank where the file leaves an optional one out) and numbers normalised."""
         file = self.label(table)
         self.con.register(f"raw_{table.name}", data)
+        self.raw[table.name] = data
         columns = [name for name in data.column_names if name != LINE] if isinstance(data, pa.Table) else [
             name for name in data.columns if name != LINE]
         known = set(table.column_names)
@@ -313,6 +318,17 @@ class _Checker:
 
         select, counted = [LINE], []
         keys = set(table.primary_key) | {column.name for column in table.columns if column.references}
+        if isinstance(data, pa.Table):
+            # Arrow's kernels answer these over the whole column at once; only the columns
+            # that need it then pay for a check or a rewrite in every scan of the stage.
+            import pyarrow.compute as pc
+
+            self.hashes[table.name] = {name for name in columns
+                                       if pc.any(pc.starts_with(data.column(name), "#")).as_py()}
+            pattern = f"{INVISIBLE_SQL}|{ODD_SPACE_SQL}"
+            keys = {name for name in keys & set(columns)
+                    if not pc.all(pc.string_is_ascii(data.column(name))).as_py()
+                    and pc.any(pc.match_substring_regex(data.column(name), pattern)).as_py()}
         for column in table.columns:
             cell = _ident(column.name)
             if column.name not in self.present[table.name]:
@@ -376,7 +392,8 @@ class _Checker:
         verdicts, failing = [], []
         for column in columns:
             parent = self.parents.get(column.references) if column.references else None
-            checks = _cell_checks(column, parent) + rules.get(column.name, [])
+            hashes = column.name in self.hashes.get(table.name, {column.name})
+            checks = _cell_checks(column, parent, hashes) + rules.get(column.name, [])
             fast = _fast_pass(column, self.parents)
             if column.name == "source_id" and "source_id" in rules:
                 # A (source, institution) pair of the sources table passes every check
@@ -445,8 +462,7 @@ class _Checker:
         # The text columns' distinct values first: near-duplicates need two values that fold alike.
         colliding = False
         for name in texts:
-            (found,), = self.rows(f"""SELECT count(*) FROM (SELECT {folds[name]} AS f FROM
-                (SELECT DISTINCT {_ident(name)} FROM stage_{table.name}) GROUP BY f HAVING count(*) > 1)""")
+            (found,) = self._fold_collisions(table, name, folds[name])
             colliding = colliding or found > 0
         if not colliding:
             return
@@ -462,6 +478,28 @@ class _Checker:
         for line, first, listed in rows:
             self.problems.append(problem(file, int(line), label, "near_duplicate", first=first, listed=listed,
                                          how="quote marks, white space or letter case", how_zh="引号、空白或大小写"))
+
+    def _fold_collisions(self, table: Table, name: str, fold: str) -> tuple[int]:
+        """How many folded values stand for more than one distinct value of the column:
+        over Arrow's distinct values of the parsed column when there is one (a few, however
+        many rows), else in SQL."""
+        data = self.raw.get(table.name)
+        if isinstance(data, pa.Table):
+            import re
+
+            import pyarrow.compute as pc
+
+            from .reader import INVISIBLE, ODD_SPACE
+
+            strip = re.compile("[\\s" + re.escape(QUOTES) + "]")
+            folded: dict[str, set[str]] = {}
+            for value in pc.unique(data.column(name)).to_pylist():
+                plain = ODD_SPACE.sub(" ", INVISIBLE.sub("", value)).strip()
+                folded.setdefault(strip.sub("", plain).lower(), set()).add(plain)
+            return (sum(len(values) > 1 for values in folded.values()),)
+        (found,), = self.rows(f"""SELECT count(*) FROM (SELECT {fold} AS f FROM
+            (SELECT DISTINCT {_ident(name)} FROM stage_{table.name}) GROUP BY f HAVING count(*) > 1)""")
+        return (found,)
 
     def already_loaded(self, table: Table, existing) -> None:
         """Rows whose key is in the warehouse already (uploads only)."""
@@ -557,27 +595,36 @@ class _Checker:
                 continue
             v = _ident(value)
             derived = "derivation = ''" if "derivation" in present else "TRUE"
-            pattern = DECIMAL if value == "value" else INTEGER
-            before = "[0-9A-Za-z.,+_/第约近超逾于过少多到至之月\\-~—–０-９．，]"
-            after = "^([0-9A-Za-z万亿余多几来等月日+_:：比至到~\\-—–０-９]|[.,，．][0-9０-９])|^.{0,6}(以上|左右|上下|以内|以下|有余|开外)"
-            ok_before = f"(p = 1 OR NOT regexp_full_match(substr(e, p - 1, 1), {_quote(before)}))"
-            ok_after = f"NOT regexp_matches(substr(e, p + length(v), 8), {_quote(after)})"
+            # What may stand beside the number without changing it (else Python reads the row).
+            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789０１２３４５６７８９"
+            before = letters + ".,+_/第约近超逾于过少多到至之月-~—–．，"
+            after = letters + "万亿余多几来等月日+_:：比至到~-—–.,，．"
+            words = ("以上", "左右", "上下", "以内", "以下", "有余", "开外")
+            ok_before = f"(p = 1 OR NOT contains({_quote(before)}, substr(e, p - 1, 1)))"
+            rest = "substr(e, p + length(v), 8)"
+            ok_after = (f"(p + length(v) > length(e) OR NOT contains({_quote(after)}, substr(e, p + length(v), 1)))"
+                        f" AND NOT regexp_matches({rest}, {_quote('|'.join(words))})")
+            # Each distinct (value, evidence, qualifier) is read once: generated and pasted
+            # data repeat them, and most builds have none that fails.
             rows = self.rows(f"""
                 WITH c AS (
-                    SELECT {LINE} AS line, {v} AS v, evidence AS e, qualifier AS q, strpos(evidence, {v}) AS p
-                    FROM stage_{name}
-                    WHERE {derived} AND evidence <> '' AND {_regex(v, pattern)}
+                    SELECT {LINE} AS line, {v} AS v, evidence AS e, qualifier AS q FROM stage_{name}
+                    WHERE {derived} AND evidence <> '' AND TRY_CAST({v} AS DOUBLE) IS NOT NULL
                       AND qualifier IN ({", ".join(_quote(q) for q in QUALIFIERS)})
+                ),
+                d AS (SELECT v, e, q, strpos(e, v) AS p FROM (SELECT v, e, q FROM c GROUP BY ALL)),
+                unsure AS (
+                    SELECT v, e, q FROM d
+                    WHERE NOT coalesce(p > 0 AND CASE q
+                        WHEN 'exact' THEN {ok_before} AND {ok_after}
+                        WHEN 'approx' THEN p > 1 AND substr(e, p - 1, 1) = '约'
+                            AND (p = 2 OR NOT contains('节制预签特邀公违履合条契婚失赴誓', substr(e, p - 2, 1))) AND {ok_after}
+                        WHEN 'more_than' THEN p > 2 AND substr(e, p - 2, 2) = '超过'
+                            AND (p = 3 OR NOT contains('不未', substr(e, p - 3, 1))) AND {ok_after}
+                        WHEN 'at_least' THEN {ok_before} AND substr(e, p + length(v), 2) = '以上'
+                        ELSE false END, false)
                 )
-                SELECT line, v, e, q FROM c
-                WHERE NOT coalesce(p > 0 AND CASE q
-                    WHEN 'exact' THEN {ok_before} AND {ok_after}
-                    WHEN 'approx' THEN p > 1 AND substr(e, p - 1, 1) = '约'
-                        AND (p = 2 OR NOT contains('节制预签特邀公违履合条契婚失赴誓', substr(e, p - 2, 1))) AND {ok_after}
-                    WHEN 'more_than' THEN p > 2 AND substr(e, p - 2, 2) = '超过'
-                        AND (p = 3 OR NOT contains('不未', substr(e, p - 3, 1))) AND {ok_after}
-                    WHEN 'at_least' THEN {ok_before} AND substr(e, p + length(v), 2) = '以上'
-                    ELSE false END, false)
+                SELECT c.line, c.v, c.e, c.q FROM c JOIN unsure USING (v, e, q)
                 ORDER BY line""")
             seen: dict[tuple, bool] = {}
             file = self.label(TABLES_BY_NAME[name])
@@ -630,7 +677,10 @@ class _Checker:
                     ORDER BY 1""")
                 file = self.label(TABLES_BY_NAME[name])
                 documents_of = dict(named)
+                flagged = {p.line for p in self.problems if p.file == file and p.column == "evidence"}
                 for line, source_id in rows:
+                    if line in flagged:
+                        continue
                     self.problems.append(problem(file, int(line), "evidence", "evidence_not_in_document",
                                                  document=documents_of[source_id]))
             self.con.unregister("documents_text")

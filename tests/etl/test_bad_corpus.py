@@ -262,7 +262,9 @@ def test_the_upload_path_gives_the_same_outcome_in_both_languages(case, referenc
     problems, notes = upload_outcome(case, reference)
     if case["outcome"] == "rejected":
         lines = [problem.render("en") for problem in problems]
-        if "problem_count" in case:
+        if "upload_problems" in case:  # the build's refusal follows from another table's rows
+            assert lines == case["upload_problems"]
+        elif "problem_count" in case:
             assert len(lines) == case["problem_count"] and lines[:len(case["problems"])] == case["problems"]
         else:
             assert lines == case["problems"]
