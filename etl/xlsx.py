@@ -48,6 +48,9 @@ _NO_YEAR_IDS = {16, 28, 29, 58}  # d-mmm, m"月"d"日"
 _TIME_IDS = {18, 19, 20, 21, 45, 46, 47}
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _COLUMN = re.compile(r"[A-Z]+")
+# The end of a value, an inline string or a formula (with or without a namespace prefix):
+# the last one in a sheet ends its last row with data.
+_DATA_MARKERS = (b"</v>", b"</t>", b"</f>", b"<f ", b"<f/>", b":v>", b":t>", b":f>", b":f ", b":f/>")
 
 
 def unpacked_size(raw: bytes) -> int | None:
@@ -189,7 +192,7 @@ class _Sheet:
         data = book.package.read(path)
         # Cut after the row of the last cell with a value, a formula or inline text:
         # formatted blank rows below it are never parsed.
-        last = max(data.rfind(b"v>"), data.rfind(b"t>"), data.rfind(b"f>"), data.rfind(b"f/>"))
+        last = max(data.rfind(marker) for marker in _DATA_MARKERS)
         end = data.find(b"row>", last) if last >= 0 else -1
         self.data = data[: end + 4] if end >= 0 else (data if last >= 0 else b"")
 
