@@ -17,7 +17,22 @@ BOM = b"\xef\xbb\xbf"
 
 
 class DecodeError(ValueError):
-    pass
+    """Why the bytes are not text we read: a message key (etl.messages) and its values."""
+
+    def __init__(self, name: str, key: str, **values):
+        from .messages import text
+
+        self.key, self.values = key, values
+        super().__init__(f"{name}: {text(key, 'en', values)}")
+
+
+# Characters from U+0080 to U+07FF that curated text does hold: Latin-1 (± ° · é ×),
+# Latin Extended-A, pinyin with tone marks (ǎ ǐ ǒ ǔ ǚ), Greek letters (α μ Ω). GBK text
+# that happens to be valid UTF-8 reads as C1 controls, IPA, Cyrillic, Armenian, Hebrew,
+# Arabic... instead (学 is D1 A7: Cyrillic ѧ; 约 is D4 BC: Armenian Լ).
+_PLAUSIBLE_LATIN = re.compile("[\u00a0-\u017f\u01cd-\u01dc\u0391-\u03c9]")
+_NARROW = re.compile("[\u0080-\u07ff]")
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 def decode_to_utf8(raw: bytes, name: str) -> tuple[bytes, str]:
@@ -27,28 +42,46 @@ def decode_to_utf8(raw: bytes, name: str) -> tuple[bytes, str]:
     characters. The reverse can happen too: GBK text can be valid UTF-8 that holds no
     character above U+07FF. Such text that reads as Chinese in GB18030 is taken as GBK.
     """
+    data, encoding, _ = decode_with_boms(raw, name)
+    return data, encoding
+
+
+def decode_with_boms(raw: bytes, name: str) -> tuple[bytes, str, int]:
+    """decode_to_utf8, also saying how many BOMs led the file (a file saved twice by a
+    tool that adds one each time has two: they are one marker, not text)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DecodeError(f"{name}: file is UTF-16; save it as CSV UTF-8 (逗号分隔) instead")
+        raise DecodeError(name, "utf16")
+    if raw.startswith(ZIP_MAGIC):
+        raise DecodeError(name, "xlsx_as_csv")
     if b"\x00" in raw:
-        raise DecodeError(f"{name}: file holds NUL bytes (UTF-16 or not text); save it as CSV UTF-8")
-    body = raw[len(BOM):] if raw.startswith(BOM) else raw
+        raise DecodeError(name, "nul_bytes")
+    boms = 0
+    while raw.startswith(BOM, boms * len(BOM)):
+        boms += 1
+    body = raw[boms * len(BOM):] if boms else raw
     if _is_utf8(body):
-        # Wide characters first: a Chinese file has one in its first line.
-        gbk_like = body is raw and not _WIDE_LEAD.search(body) and _TWO_BYTE_LEAD.search(body)
-        if gbk_like and (gbk := _as_gbk(raw)) is not None:
-            return gbk.encode("utf-8"), "gb18030"
-        return body, "utf-8-sig"
+        # Valid UTF-8 is UTF-8, unless no character is above U+07FF and some read as
+        # letters curated text never holds, while GB18030 reads Chinese.
+        gbk_like = not boms and not _WIDE_LEAD.search(body) and _TWO_BYTE_LEAD.search(body)
+        if gbk_like and _implausible_narrow(body) and (gbk := _as_gbk(raw)) is not None:
+            return gbk.encode("utf-8"), "gb18030", 0
+        return body, "utf-8-sig", boms
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as error:
         failure = error
     if failure.reason == "unexpected end of data" and failure.end == len(body):
-        raise DecodeError(f"{name}: file ends in the middle of a character: it was cut off; copy or save it again")
+        raise DecodeError(name, "cut_in_char")
     _refuse_mixed(raw, name)
     try:
-        return raw.decode("gb18030").encode("utf-8"), "gb18030"
+        return raw.decode("gb18030").encode("utf-8"), "gb18030", 0
     except UnicodeDecodeError:
-        raise DecodeError(f"{name}: file is neither UTF-8 nor GB18030 (GBK) text; save it as CSV UTF-8") from None
+        raise DecodeError(name, "not_text") from None
+
+
+def _implausible_narrow(body: bytes) -> bool:
+    text = body.decode("utf-8")
+    return any(not _PLAUSIBLE_LATIN.match(char) for char in _NARROW.findall(text))
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -98,16 +131,12 @@ def _refuse_mixed(raw: bytes, name: str) -> None:
     if not utf8:
         return
     if len(other) < len(utf8):
-        lines = _lines_text(other)
-        raise DecodeError(
-            f"{name}: file mixes encodings: {lines} not UTF-8 (GBK?) but the rest is UTF-8; "
-            "save the whole file once as CSV UTF-8"
-        )
-    lines = _lines_text(utf8)
-    raise DecodeError(
-        f"{name}: file mixes encodings: {lines} UTF-8 but other lines are GBK; "
-        "save the whole file once as CSV UTF-8"
-    )
+        raise DecodeError(name, "mixed_gbk_lines", lines=_lines_text(other), numbers=_numbers(other))
+    raise DecodeError(name, "mixed_utf8_lines", lines=_lines_text(utf8), numbers=_numbers(utf8))
+
+
+def _numbers(numbers: list[int]) -> str:
+    return ", ".join(str(number) for number in numbers[:5]) + (", ..." if len(numbers) > 5 else "")
 
 
 def _lines_text(numbers: list[int]) -> str:

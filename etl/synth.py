@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .spec import AWARDS, GRADES, INDICATORS, INSTITUTION_TYPES, INSTITUTIONS, OBSERVATIONS, SOURCES, TABLES
@@ -269,6 +270,19 @@ def _coded(codes: np.ndarray, values) -> pa.DictionaryArray:
 
 def _constant(value: str, n: int) -> pa.DictionaryArray:
     return _coded(np.zeros(n, dtype=np.int32), [value])
+
+
+# How each qualifier (spec.QUALIFIERS order) is written around a figure, so that the
+# evidence states the value as a curator's excerpt would (etl.numbers reads it back).
+_QUALIFIER_WORDS = (("", ""), ("约", ""), ("超过", ""), ("", "以上"))
+
+
+def _evidence(qualifier: np.ndarray, values: pa.Array) -> pa.Array:
+    """合成数据，非真实报告：约96.5 and the like: the figure as its synthetic evidence states it."""
+    codes = pa.array(np.asarray(qualifier, dtype=np.int32))
+    before = pa.array([EVIDENCE + "：" + words[0] for words in _QUALIFIER_WORDS]).take(codes)
+    after = pa.array([words[1] for words in _QUALIFIER_WORDS]).take(codes)
+    return pc.binary_join_element_wise(before, values, after, "")
 
 
 def _numbers(values: np.ndarray) -> pa.Array:
@@ -655,7 +669,7 @@ def generate(institutions: int, years: int, seed: int = 1) -> dict[str, pa.Table
         "as_of": _constant("", k),
         "derivation": _constant("", k),
         "source_id": _coded(source, source_ids),
-        "evidence": _constant(EVIDENCE, k),
+        "evidence": _evidence(qualifier, _numbers(value)),
         "notes": _constant("", k),
         "conflict": _constant("", k),
     })
@@ -680,7 +694,7 @@ def generate(institutions: int, years: int, seed: int = 1) -> dict[str, pa.Table
         "is_total": _constant("false", a),
         "derivation": _constant("", a),
         "source_id": _coded(award_source, source_ids),
-        "evidence": _constant(EVIDENCE, a),
+        "evidence": _evidence(awards["qualifier"], pa.array(awards["count"]).cast(pa.string())),
         "notes": _constant("", a),
         "conflict": _constant("", a),
     })

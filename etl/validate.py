@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .decode import DecodeError, decode_to_utf8
-from .problems import DataError, Problem
-from .reader import LINE, parse_csv_bytes
-from .spec import BASES, TABLES, TABLES_BY_NAME, Column, Table
+from .ingest import Input, read_input
+from .problems import DataError, Note, Problem, note, problem
+from .reader import EXCEL_ERRORS, LINE
+from .spec import BASES, QUALIFIERS, TABLES, TABLES_BY_NAME, Column, Table
 
 SLUG = r"[a-z0-9][a-z0-9_\-]*"
 YEAR = r"[0-9]{4}"
@@ -34,6 +34,12 @@ NUMERIC_KINDS = ("number", "integer", "year", "date")
 # What a Chinese input method types for digits, the decimal point, the thousands comma
 # and the minus sign. Only these are folded: NFKC would also turn 10¹ into 101.
 FULL_WIDTH, ASCII = "０１２３４５６７８９．，－", "0123456789.,-"
+# Invisible characters and odd spaces in key cells (RE2 classes; etl.reader has the same).
+INVISIBLE_SQL = "[\\x{200b}-\\x{200f}\\x{2060}-\\x{2064}\\x{feff}\\x{00ad}\\x{180e}]"
+ODD_SPACE_SQL = "[\\x{00a0}\\x{1680}\\x{2000}-\\x{200a}\\x{202f}\\x{205f}\\x{3000}]"
+# Quote marks of every style and white space: keys equal without them are near-duplicates.
+QUOTES = "\"'“”‘’「」『』＂＇〝〞″′`"
+FIRST_PUBLISHED = "1949-10-01"
 
 
 def _quote(value: str) -> str:
@@ -55,7 +61,7 @@ class Dataset:
     counts: dict[str, int]
     kept: list = field(default_factory=list, repr=False)  # what the stage views read
     encodings: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # what was normalised, for the log
+    notes: list[Note] = field(default_factory=list)  # what was read and normalised, for the log
 
     def row_counts(self) -> dict[str, int]:
         return dict(self.counts)
@@ -87,26 +93,21 @@ def typed_select(table: Table) -> str:
 
 # --- reading ---------------------------------------------------------------------------
 
-def read_table(path: Path, file_name: str | None = None) -> tuple[pa.Table | None, str, list[Problem]]:
-    """Read one CSV file as bytes, decode it, parse it. Returns (table, encoding, problems)."""
+def read_table(path: Path, file_name: str | None = None, table: str | None = None) -> Input:
+    """Read one file (CSV or XLSX) as bytes and parse it (etl.ingest.read_input)."""
     name = file_name or path.name
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, "", [Problem(name, 0, "", "file is missing")]
+        return Input(None, name, problems=[problem(name, 0, "", "file_missing")])
     except OSError as error:
-        return None, "", [Problem(name, 0, "", f"cannot be read: {error.strerror}")]
-    return parse_bytes(raw, name)
+        return Input(None, name, problems=[problem(name, 0, "", "file_unreadable", reason=error.strerror or "")])
+    return read_input(raw, name, table)
 
 
 def parse_bytes(raw: bytes, name: str) -> tuple[pa.Table | None, str, list[Problem]]:
-    try:
-        data, encoding = decode_to_utf8(raw, name)
-    except DecodeError as error:
-        return None, "", [Problem(name, 0, "", str(error).split(": ", 1)[1])]
-    del raw
-    table, problems = parse_csv_bytes(data, name)
-    return table, encoding, problems
+    read = read_input(raw, name)
+    return read.data, read.encoding, read.problems
 
 
 # --- messages --------------------------------------------------------------------------
@@ -126,22 +127,22 @@ def shown(value: str, limit: int = 60) -> str:
 
 
 def _hint_number(value: str) -> str:
-    """Why a number cell was refused, in words a curator can act on."""
+    """Why a number cell was refused, as a message key a curator can act on."""
     if value.startswith("-") and _full(DECIMAL, value[1:]):
-        return "must not be negative"
+        return "number_negative"
     if value.endswith("%"):
-        return 'must be a plain number: leave out "%" (the unit comes from indicators.csv)'
+        return "number_percent"
     if "," in value or "，" in value:
-        return "must be a plain number: leave out the thousands separator"
+        return "number_thousands"
     if any(mark in value for mark in ("约", "近", "多", "余", "以上", "超过", "≈", ">", "≥")):
-        return "must be a plain number: put 约/近/多/余/以上 in the qualifier column (approx, more_than, at_least)"
+        return "number_qualifier"
     if "\n" in value:
-        return "is not a number: it holds a line break (Alt+Enter in Excel); keep the number, move the rest to notes"
+        return "number_linebreak"
     if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in value):
-        return "is not a number: it holds an invisible character; delete the cell and type it again"
+        return "number_invisible"
     if any(unicodedata.category(char) == "No" for char in value):
-        return "is not a number: it holds a superscript or circled digit (a footnote mark?); leave it out"
-    return "is not a number"
+        return "number_footnote"
+    return "number"
 
 
 def _full(pattern: str, value: str) -> bool:
@@ -150,58 +151,53 @@ def _full(pattern: str, value: str) -> bool:
     return re.fullmatch(pattern, value) is not None
 
 
-def _message(check: str, column: Column, value: str, row: dict | None = None, owners: dict | None = None) -> str:
-    """A failed check in words; `row` holds the other cells of the line, for the rules
-    that involve them."""
+def _message(check: str, column: Column, value: str, row: dict | None = None, owners: dict | None = None) -> tuple[str, dict]:
+    """A failed check as a message key and its values; `row` holds the other cells of
+    the line, for the rules that involve them."""
     text = shown(value)
     row = row or {}
     if check == "over_100":
-        return f"{value} is over 100, but {row['indicator_id']} is a percent"
+        return "over_100", {"value": value, "indicator": row["indicator_id"]}
     if check == "owner":
-        return f'source "{value}" belongs to institution "{(owners or {}).get(value)}", not "{row["institution_id"]}"'
-    if check == "before_period":
-        return f"{value} is before period {row['period']}"
-    if check == "needs_since":
-        return "is cumulative, so `since` needs the year it counts from (2020年以来 -> 2020); a running total with no start year is a stock"
-    if check == "since_not_cumulative":
-        return f'is only for cumulative figures, but basis is "{row.get("basis", "")}"'
-    if check == "since_after_period":
-        return f"{value} is after period {row['period']} (a cumulative figure's period is the year its total stands at)"
-    if check == "span_not_flow":
-        return f'is only for a flow over several years; a {row.get("basis", "")} figure has one period (cumulative: put the start year in `since`)'
+        return "owner", {"value": value, "owner": (owners or {}).get(value), "institution": row["institution_id"]}
+    if check in ("before_period", "since_after_period"):
+        return check, {"value": value, "period": row["period"]}
+    if check in ("since_not_cumulative", "span_not_flow"):
+        return check, {"basis": row.get("basis", "")}
     if check == "as_of_outside":
-        end = row.get("period_end") or row.get("period")
-        return f"{value} is outside the figure's period {row['period']}-{end} (the measurement date may fall at most one year after it)"
+        return check, {"value": value, "period": row["period"], "end": row.get("period_end") or row.get("period")}
     if check == "derivation_needs_notes":
-        return f'is "{value}": say in notes how the figure was {value} from the evidence'
-    if check == "scope_not_total":
-        return 'only a total (is_total=true) can cover "or higher" levels (省部级以上)'
-    if check == "zero":
-        return "is 0; leave out awards the report does not give (missing is not zero)"
-    if check == "blank":
-        return "is blank; this column is required"
-    if check == "slug":
-        return f'"{text}" is not an id: use lowercase ASCII letters, digits, "_" or "-"'
+        return check, {"value": value}
+    if check in ("needs_since", "scope_not_total", "zero", "blank"):
+        return check, {}
+    if check in ("slug", "date", "boolean", "excel_error"):
+        return check, {"text": text, "value": text}
     if check == "vocab":
-        return f'unknown value "{text}"; use one of: {" | ".join(column.vocab)}'
+        return "vocab", {"text": text, "choices": " | ".join(column.vocab)}
     if check == "year":
-        return f'"{text}" is not a year ({FIRST_YEAR}-{LAST_YEAR}, four digits)'
+        return "year", {"text": text, "first": FIRST_YEAR, "last": LAST_YEAR}
     if check == "number":
-        return f'"{text}" {_hint_number(value)}'
+        return _hint_number(value), {"text": text}
     if check == "integer":
         hint = _hint_number(value)
-        return f'"{text}" ' + ("is not a whole number" if hint == "is not a number" else hint)
+        return ("integer" if hint == "number" else hint), {"text": text}
     if check == "too_large":
-        return f'"{text}" is too large to be a {"count" if column.kind == "integer" else "number"}; is it an id or a code pasted into the wrong cell?'
-    if check == "date":
-        return f'"{text}" is not a date; write YYYY-MM-DD'
-    if check == "boolean":
-        return f'"{text}" is not true or false'
+        what = "count" if column.kind == "integer" else "number"
+        return "too_large", {"text": text, "what": what, "what_zh": "数量" if what == "count" else "数值"}
     if check == "too_long":
-        return f"is {len(value)} characters long; the limit is {column.max_length}"
+        return "too_long", {"length": len(value), "limit": column.max_length}
     if check == "unknown":
-        return f'unknown {column.referenced_column.removesuffix("_id")} "{text}": not in {column.references}.csv'
-    return f'"{text}" fails check {check}'
+        return "unknown", {"what": column.referenced_column.removesuffix("_id"), "text": text, "parent_file": f"{column.references}.csv"}
+    if check == "published":
+        day = value[:10]
+        if day <= "1900-01-01" or day == "1899-12-30":
+            hint = ("Excel's day zero: the cell was empty or 0 when it was formatted as a date", "这是 Excel 的“第 0 天”：设置为日期格式时单元格为空或为 0")
+        elif day < FIRST_PUBLISHED:
+            hint = ("check the year", "请核对年份")
+        else:
+            hint = ("a date in the future: check the year (2202 for 2022?)", "这是将来的日期：请核对年份（把 2022 写成了 2202？）")
+        return "date_implausible", {"text": text, "hint": hint[0], "hint_zh": hint[1]}
+    raise ValueError(f"no message for check {check}")
 
 
 # --- checks as SQL ---------------------------------------------------------------------
@@ -210,12 +206,14 @@ def _regex(cell: str, pattern: str) -> str:
     return f"regexp_full_match({cell}, {_quote(pattern)})"
 
 
-def _cell_checks(column: Column, parent: str | None) -> list[tuple[str, str]]:
+def _cell_checks(column: Column, parent: str | None, hashes: bool = True) -> list[tuple[str, str]]:
     """(check name, SQL that is true when a filled cell passes), in the order a person
     would name the problem: the first one a cell fails is its problem. A blank cell is
     'blank' when the column is required, and passes otherwise; it meets no other check."""
     cell = _ident(column.name)
-    checks: list[tuple[str, str]] = []
+    errors = ", ".join(_quote(error) for error in EXCEL_ERRORS)
+    # Only a column with a cell starting with '#' can hold an Excel error value.
+    checks: list[tuple[str, str]] = [("excel_error", f"NOT starts_with({cell}, '#') OR {cell} NOT IN ({errors})")] if hashes else []
     kind = column.kind
     if kind == "slug":
         checks.append(("slug", _regex(cell, SLUG)))
@@ -277,6 +275,14 @@ class _Checker:
         self.units: str | None = None  # relation of indicators' units, for the percent rule
         self.indicators: str | None = None  # relation of indicators' comparable flags
         self.owners: str | None = None  # relation of sources' institutions, for the owner rule
+        self.published: str | None = None  # relation of sources' publication dates
+        self.labels: dict[str, str] = {}  # table -> how problems name its file (observations.xlsx[数据])
+        self.raw: dict = {}  # table -> the parsed data its stage reads
+        self.hashes: dict[str, set[str]] = {}  # table -> columns with a cell starting with '#'
+        self.odd_keys: dict[str, set[str]] = {}  # table -> key columns with an invisible or odd space character
+
+    def label(self, table: Table) -> str:
+        return self.labels.get(table.name, table.file_name)
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
@@ -286,18 +292,18 @@ class _Checker:
     def stage(self, table: Table, data) -> None:
         """Check the header, then copy the rows into stage_<table> with every spec column
         (blank where the file leaves an optional one out) and numbers normalised."""
-        file = table.file_name
+        file = self.label(table)
         self.con.register(f"raw_{table.name}", data)
+        self.raw[table.name] = data
         columns = [name for name in data.column_names if name != LINE] if isinstance(data, pa.Table) else [
             name for name in data.columns if name != LINE]
         known = set(table.column_names)
         for column in table.columns:
             if not column.optional and column.name not in columns:
-                self.problems.append(Problem(file, 1, column.name, "missing column"))
+                self.problems.append(problem(file, 1, column.name, "missing_column"))
         for name in columns:
             if name not in known:
-                self.problems.append(Problem(
-                    file, 1, name, f"unknown column; the columns are: {', '.join(table.column_names)}"))
+                self.problems.append(problem(file, 1, name, "unknown_column", columns=", ".join(table.column_names)))
         present = [column for column in table.columns if column.name in columns]
         self.present[table.name] = {column.name for column in present}
 
@@ -306,17 +312,39 @@ class _Checker:
         if columns:
             repeated = " AND ".join(f"ltrim({_ident(name)}, '\ufeff') = {_quote(name)}" for name in columns[:3])
             for (line,) in self.rows(f"SELECT {LINE} FROM raw_{table.name} WHERE {repeated} ORDER BY {LINE}"):
-                self.problems.append(Problem(file, int(line), "", "repeats the header row; remove it (were two files pasted together?)"))
+                self.problems.append(problem(file, int(line), "", "repeated_header"))
                 self.counts[table.name] -= 1
             where = f"NOT ({repeated})"
 
         select, counted = [LINE], []
+        keys = set(table.primary_key) | {column.name for column in table.columns if column.references}
+        if isinstance(data, pa.Table):
+            # Arrow's kernels answer these over the whole column at once; only the columns
+            # that need it then pay for a check or a rewrite in every scan of the stage.
+            import pyarrow.compute as pc
+
+            self.hashes[table.name] = {name for name in columns
+                                       if pc.any(pc.starts_with(data.column(name), "#")).as_py()}
+            pattern = f"{INVISIBLE_SQL}|{ODD_SPACE_SQL}"
+            keys = {name for name in keys & set(columns)
+                    if not pc.all(pc.string_is_ascii(data.column(name))).as_py()
+                    and pc.any(pc.match_substring_regex(data.column(name), pattern)).as_py()}
         for column in table.columns:
             cell = _ident(column.name)
             if column.name not in self.present[table.name]:
                 select.append(f"''::VARCHAR AS {cell}")
                 continue
             expression = cell
+            if column.name in keys:
+                # Invisible characters and odd spaces in a key make a repeated row look
+                # new; they are removed (or made plain spaces) and counted for a note.
+                # Only cells with a character beyond ASCII can hold one.
+                wide = f"strlen({cell}) <> length({cell})"
+                cleaned = (f"trim(regexp_replace(regexp_replace({cell}, {_quote(INVISIBLE_SQL)}, '', 'g'), "
+                           f"{_quote(ODD_SPACE_SQL)}, ' ', 'g'))")
+                folded = f"CASE WHEN {wide} THEN {cleaned} ELSE {cell} END"
+                counted.append((column.name, "invisible", f"count_if(CASE WHEN {wide} THEN {cell} <> {cleaned} ELSE false END)"))
+                expression = folded
             if column.kind in NUMERIC_KINDS:
                 # Only cells with a character beyond ASCII can hold a full-width one.
                 wide = f"strlen({cell}) <> length({cell})"
@@ -328,19 +356,29 @@ class _Checker:
                     grouped = f"CASE WHEN contains({folded}, ',') THEN {_regex(folded, THOUSANDS)} ELSE false END"
                     counted.append((column.name, "grouped", f"count_if({grouped})"))
                     expression = f"CASE WHEN {grouped} THEN replace({folded}, ',', '') ELSE {folded} END"
+                folded = expression
             select.append(f"{expression} AS {cell}")
         if counted:
             # Repeated header rows hold column names, never a full-width digit or a
             # thousands separator, so they need not be left out of the count.
             values = self.rows(f"SELECT {', '.join(sql for _, _, sql in counted)} FROM raw_{table.name}")[0]
             for (name, what, _), count in zip(counted, values):
-                if count:
-                    self.notes.append(f"{file}: {name}: {count} " + (
-                        "full-width cell(s) read as ASCII" if what == "wide" else "thousands separator(s) removed"))
+                if count and what == "invisible":
+                    chars = self._odd_characters(table, name)
+                    self.notes.append(note("key_invisible", file=file, column=name, count=count, chars=chars))
+                elif count:
+                    self.notes.append(note("full_width" if what == "wide" else "thousands", file=file, column=name, count=count))
         # A view over the parsed table, not a copy: the normalising CASEs cost little
         # on clean cells, and copying a million rows costs more than re-reading them.
         self.con.execute(f"CREATE OR REPLACE VIEW stage_{table.name} AS SELECT {', '.join(select)} FROM raw_{table.name} WHERE {where}")
         self.kept.append(data)
+
+    def _odd_characters(self, table: Table, name: str) -> str:
+        cell = _ident(name)
+        (found,), = self.rows(f"""SELECT list(DISTINCT c ORDER BY c) FROM (
+            SELECT unnest(regexp_extract_all({cell}, '({INVISIBLE_SQL}|{ODD_SPACE_SQL})')) AS c
+            FROM raw_{table.name} WHERE strlen({cell}) <> length({cell}))""")
+        return " ".join(f"U+{ord(c):04X}" for c in (found or []))
 
     # checks -------------------------------------------------------------------------
 
@@ -354,7 +392,8 @@ class _Checker:
         verdicts, failing = [], []
         for column in columns:
             parent = self.parents.get(column.references) if column.references else None
-            checks = _cell_checks(column, parent) + rules.get(column.name, [])
+            hashes = column.name in self.hashes.get(table.name, {column.name})
+            checks = _cell_checks(column, parent, hashes) + rules.get(column.name, [])
             fast = _fast_pass(column, self.parents)
             if column.name == "source_id" and "source_id" in rules:
                 # A (source, institution) pair of the sources table passes every check
@@ -373,8 +412,10 @@ class _Checker:
             found += [(int(line), name, check, row) for name, check in zip(names, failed) if check is not None]
         owners = self._owners_of(sorted({row["source_id"] for _, _, check, row in found if check == "owner"})) \
             if any(check == "owner" for _, _, check, _ in found) else {}
+        file = self.label(table)
         for line, name, check, row in found:
-            self.problems.append(Problem(table.file_name, line, name, _message(check, table.column(name), row[name], row, owners)))
+            key, values = _message(check, table.column(name), row[name], row, owners)
+            self.problems.append(problem(file, line, name, key, **values))
 
     def duplicates(self, table: Table) -> None:
         key = list(table.primary_key)
@@ -385,6 +426,8 @@ class _Checker:
         label = "+".join(key)
         # Hashes first: grouping a million rows by one number is cheap, and a sound
         # file has no repeated hash at all. Only then compare the keys themselves.
+        file = self.label(table)
+        self.near_duplicates(table)
         (repeats,), = self.rows(
             f"SELECT count(*) FROM (SELECT hash({columns}) AS h FROM stage_{table.name} GROUP BY h HAVING count(*) > 1)")
         if not repeats:
@@ -396,12 +439,67 @@ class _Checker:
                 SELECT {columns}, min({LINE}) AS first FROM stage_{table.name}
                 GROUP BY ALL HAVING count(*) > 1
             )
-            SELECT s.{LINE}, 'duplicate key (' || {listed} || '); first on line ' || r.first
+            SELECT s.{LINE}, {listed}, r.first
             FROM stage_{table.name} s JOIN repeated r USING ({columns})
             WHERE s.{LINE} <> r.first ORDER BY s.{LINE}
         """)
-        file = table.file_name
-        self.problems.extend(Problem(file, line, label, message) for line, message in rows)
+        self.problems.extend(
+            Problem(file, line, label, f"duplicate key ({listed}); first on line {first}", "duplicate",
+                    (("listed", listed), ("first", first)))
+            for line, listed, first in rows)
+
+    def near_duplicates(self, table: Table) -> None:
+        """Rows whose keys differ only in quote marks, white space or letter case in a text
+        column (第七届“互联网+”大赛 and 第七届"互联网+"大赛): one award typed twice."""
+        key = list(table.primary_key)
+        texts = [name for name in key if table.column(name).kind == "text"]
+        if not texts:
+            return
+        folds = {}
+        for name in texts:
+            cell = _ident(name)
+            folds[name] = (f"lower(regexp_replace({cell}, '[\\s\\x{{3000}}\\x{{00a0}}{QUOTES.replace(chr(39), chr(39) * 2)}]', '', 'g'))")
+        # The text columns' distinct values first: near-duplicates need two values that fold alike.
+        colliding = False
+        for name in texts:
+            (found,) = self._fold_collisions(table, name, folds[name])
+            colliding = colliding or found > 0
+        if not colliding:
+            return
+        exact = ", ".join(_ident(name) for name in key)
+        folded = ", ".join(folds.get(name, _ident(name)) for name in key)
+        listed = " || ', ' || ".join(f"'{name}=' || f.{_ident(name)}" for name in key)
+        rows = self.rows(f"""
+            WITH f AS (SELECT {LINE} AS line, {exact}, hash({folded}) AS fk, hash({exact}) AS h FROM stage_{table.name}),
+            g AS (SELECT fk, min(line) AS first, arg_min(h, line) AS first_h FROM f GROUP BY fk HAVING count(DISTINCT h) > 1)
+            SELECT f.line, g.first, {listed} FROM f JOIN g USING (fk) WHERE f.h <> g.first_h ORDER BY f.line
+        """)
+        file, label = self.label(table), "+".join(key)
+        for line, first, listed in rows:
+            self.problems.append(problem(file, int(line), label, "near_duplicate", first=first, listed=listed,
+                                         how="quote marks, white space or letter case", how_zh="引号、空白或大小写"))
+
+    def _fold_collisions(self, table: Table, name: str, fold: str) -> tuple[int]:
+        """How many folded values stand for more than one distinct value of the column:
+        over Arrow's distinct values of the parsed column when there is one (a few, however
+        many rows), else in SQL."""
+        data = self.raw.get(table.name)
+        if isinstance(data, pa.Table):
+            import re
+
+            import pyarrow.compute as pc
+
+            from .reader import INVISIBLE, ODD_SPACE
+
+            strip = re.compile("[\\s" + re.escape(QUOTES) + "]")
+            folded: dict[str, set[str]] = {}
+            for value in pc.unique(data.column(name)).to_pylist():
+                plain = ODD_SPACE.sub(" ", INVISIBLE.sub("", value)).strip()
+                folded.setdefault(strip.sub("", plain).lower(), set()).add(plain)
+            return (sum(len(values) > 1 for values in folded.values()),)
+        (found,), = self.rows(f"""SELECT count(*) FROM (SELECT {fold} AS f FROM
+            (SELECT DISTINCT {_ident(name)} FROM stage_{table.name}) GROUP BY f HAVING count(*) > 1)""")
+        return (found,)
 
     def already_loaded(self, table: Table, existing) -> None:
         """Rows whose key is in the warehouse already (uploads only)."""
@@ -412,7 +510,7 @@ class _Checker:
         on = " AND ".join(f"s.{_ident(name)} = e.{_ident(name)}" for name in key)
         label = "+".join(key)
         for (line,) in self.rows(f"SELECT DISTINCT s.{LINE} FROM stage_{table.name} s JOIN existing_keys e ON {on} ORDER BY 1"):
-            self.problems.append(Problem(table.file_name, int(line), label, "already loaded: this key is in the warehouse"))
+            self.problems.append(problem(self.label(table), int(line), label, "already_loaded"))
         self.con.unregister("existing_keys")
 
     def _row_rules(self, table: Table) -> dict[str, list[tuple[str, str]]]:
@@ -425,7 +523,7 @@ class _Checker:
                 OR TRY_CAST(value AS DOUBLE) <= 100""")]
         if table.name in ("observations", "awards"):
             if self.owners:
-                rules["source_id"] = [("owner", f"""institution_id = ''
+                rules["source_id"] = [("owner", f"""institution_id = '' OR starts_with(institution_id, '#')
                     OR (source_id, institution_id) IN (SELECT source_id, institution_id FROM {self.owners})""")]
             rules["period_end"] = [("before_period", f"""NOT {_regex('period', YEAR)}
                 OR TRY_CAST(period_end AS INTEGER) >= TRY_CAST(period AS INTEGER)""")]
@@ -442,10 +540,158 @@ class _Checker:
                     AND coalesce(TRY_CAST(nullif(period_end, '') AS INTEGER), TRY_CAST(period AS INTEGER)) + 1""")]
         if table.name in ("observations", "awards"):
             rules["derivation"] = [("derivation_needs_notes", "notes <> ''")]
+        if table.name == "sources":
+            rules["published"] = [("published", f"TRY_CAST(published AS DATE) BETWEEN DATE '{FIRST_PUBLISHED}' AND current_date")]
         if table.name == "awards":
             rules["count"] = [("zero", "TRY_CAST(count AS BIGINT) <> 0")]
             rules["level_scope"] = [("scope_not_total", "level_scope <> 'or_higher' OR lower(is_total) = 'true'")]
         return rules
+
+    def plausibility(self) -> None:
+        """An actual figure for a period that began after its source was published, and
+        a second id for a college whose Chinese name is already taken."""
+        if self.published:
+            for name in ("observations", "awards"):
+                if name not in self.present or not {"period", "source_id"} <= self.present[name]:
+                    continue
+                actual = "kind = 'actual'" if name == "observations" else "TRUE"
+                rows = self.rows(f"""
+                    SELECT x.{LINE}, x.period, x.source_id, p.published
+                    FROM stage_{name} x JOIN (
+                        SELECT source_id, TRY_CAST(published AS DATE) AS published FROM {self.published}
+                        WHERE TRY_CAST(published AS DATE) BETWEEN DATE '{FIRST_PUBLISHED}' AND current_date) p USING (source_id)
+                    WHERE {actual} AND TRY_CAST(x.period AS INTEGER) > year(p.published)
+                    ORDER BY 1""")
+                file = self.label(TABLES_BY_NAME[name])
+                for line, period, source, published in rows:
+                    self.problems.append(problem(file, int(line), "period", "actual_after_published",
+                                                 period=period, source=source, published=published.isoformat()))
+        if "institutions" in self.present and {"institution_id", "name_zh"} <= self.present["institutions"]:
+            alt = "alt_name_zh" in self.present["institutions"]
+            names = f"""SELECT {LINE} AS line, institution_id, name_zh AS name, 'name_zh' AS col FROM stage_institutions WHERE name_zh <> ''""" + (
+                f" UNION ALL SELECT {LINE}, institution_id, alt_name_zh, 'alt_name_zh' FROM stage_institutions WHERE alt_name_zh <> ''" if alt else "")
+            fold = f"regexp_replace(name, '[\\s\\x{{3000}}\\x{{00a0}}{QUOTES.replace(chr(39), chr(39) * 2)}]', '', 'g')"
+            rows = self.rows(f"""
+                WITH n AS (SELECT line, institution_id, name, col, {fold} AS f FROM ({names})),
+                first AS (SELECT f, arg_min(institution_id, line) AS other, min(line) AS first_line FROM n GROUP BY f
+                          HAVING count(DISTINCT institution_id) > 1)
+                SELECT DISTINCT n.line, n.col, n.name, first.other, first.first_line FROM n JOIN first USING (f)
+                WHERE n.institution_id <> first.other ORDER BY 1, 2""")
+            file = self.label(TABLES_BY_NAME["institutions"])
+            for line, column, name, other, first_line in rows:
+                self.problems.append(problem(file, int(line), column, "same_name", name=name, other=other, first=first_line))
+
+    def evidence_values(self) -> None:
+        """Each figure is the figure its evidence states (etl.numbers.occurs: full-width
+        digits, thousands separators, Chinese numerals, 万/亿 and the qualifier read for
+        what they are), unless `derivation` says it was counted, summed or converted.
+        SQL settles the plain case (the value written as is, with nothing around it that
+        could change it); Python reads the rest, each distinct cell once."""
+        from .numbers import find_figures, occurs
+
+        for name, value in (("observations", "value"), ("awards", "count")):
+            present = self.present.get(name, set())
+            if not {value, "evidence", "qualifier"} <= present:
+                continue
+            v = _ident(value)
+            derived = "derivation = ''" if "derivation" in present else "TRUE"
+            # What may stand beside the number without changing it (else Python reads the row).
+            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789０１２３４５６７８９"
+            before = letters + ".,+_/第约近超逾于过少多到至之月-~—–．，"
+            after = letters + "万亿余多几来等月日+_:：比至到~-—–.,，．"
+            words = ("以上", "左右", "上下", "以内", "以下", "有余", "开外")
+            ok_before = f"(p = 1 OR NOT contains({_quote(before)}, substr(e, p - 1, 1)))"
+            rest = "substr(e, p + length(v), 8)"
+            ok_after = (f"(p + length(v) > length(e) OR NOT contains({_quote(after)}, substr(e, p + length(v), 1)))"
+                        f" AND NOT regexp_matches({rest}, {_quote('|'.join(words))})")
+            # Each distinct (value, evidence, qualifier) is read once: generated and pasted
+            # data repeat them, and most builds have none that fails.
+            rows = self.rows(f"""
+                WITH c AS (
+                    SELECT {LINE} AS line, {v} AS v, evidence AS e, qualifier AS q FROM stage_{name}
+                    WHERE {derived} AND evidence <> '' AND TRY_CAST({v} AS DOUBLE) IS NOT NULL
+                      AND qualifier IN ({", ".join(_quote(q) for q in QUALIFIERS)})
+                ),
+                d AS (SELECT v, e, q, strpos(e, v) AS p FROM (SELECT v, e, q FROM c GROUP BY ALL)),
+                unsure AS (
+                    SELECT v, e, q FROM d
+                    WHERE NOT coalesce(p > 0 AND CASE q
+                        WHEN 'exact' THEN {ok_before} AND {ok_after}
+                        WHEN 'approx' THEN p > 1 AND substr(e, p - 1, 1) = '约'
+                            AND (p = 2 OR NOT contains('节制预签特邀公违履合条契婚失赴誓', substr(e, p - 2, 1))) AND {ok_after}
+                        WHEN 'more_than' THEN p > 2 AND substr(e, p - 2, 2) = '超过'
+                            AND (p = 3 OR NOT contains('不未', substr(e, p - 3, 1))) AND {ok_after}
+                        WHEN 'at_least' THEN {ok_before} AND substr(e, p + length(v), 2) = '以上'
+                        ELSE false END, false)
+                )
+                SELECT c.line, c.v, c.e, c.q FROM c JOIN unsure USING (v, e, q)
+                ORDER BY line""")
+            seen: dict[tuple, bool] = {}
+            file = self.label(TABLES_BY_NAME[name])
+            # A row with a problem in its value, qualifier or evidence already says what is wrong.
+            flagged = {p.line for p in self.problems if p.file == file and p.column in (value, "qualifier", "evidence")}
+            for line, number, evidence, qualifier in rows:
+                if line in flagged:
+                    continue
+                key = (number, evidence, qualifier)
+                if key not in seen:
+                    seen[key] = occurs(number, evidence, qualifier or None)
+                if seen[key]:
+                    continue
+                figures = [f"{figure.text.strip()} ({figure.qualifier})" for figure in find_figures(evidence)
+                           if figure.kind not in ("year", "ordinal")][:4]
+                found = ("; the evidence states " + ", ".join(figures)) if figures else "; the evidence states no figure"
+                found_zh = ("；证据中的数字为 " + "、".join(figures)) if figures else "；证据中没有数字"
+                self.problems.append(problem(file, int(line), value, "value_not_in_evidence", value=number,
+                                             qualifier=qualifier, found=found, found_zh=found_zh))
+
+    def evidence_documents(self, documents: Path | None, sources: str | None = None) -> None:
+        """Each evidence excerpt occurs in its source's document (white space ignored),
+        where the source names a document and the folder holds it. sources: the relation
+        of the sources table (an upload's reference), when it is not staged here."""
+        if documents is None:
+            return
+        if sources is None:
+            if "sources" not in self.present or not {"source_id", "document"} <= self.present["sources"]:
+                return
+            sources = "stage_sources"
+        named = self.rows(f"SELECT source_id, document FROM {sources} WHERE coalesce(document, '') <> ''")
+        texts, missing = {}, {}
+        for source_id, document in named:
+            path = documents / document
+            if Path(document).name != document or not path.is_file():
+                missing.setdefault(document, []).append(source_id)
+                continue
+            texts[source_id] = _squeeze(_document_text(path))
+        checked = []
+        for name in ("observations", "awards"):
+            if {"source_id", "evidence"} <= self.present.get(name, set()):
+                checked.append(name)
+        if texts and checked:
+            self.con.register("documents_text", pa.table({"source_id": list(texts), "text": list(texts.values())}))
+            space = "[\\s\\x{3000}\\x{00a0}]"
+            for name in checked:
+                rows = self.rows(f"""
+                    SELECT x.{LINE}, x.source_id FROM stage_{name} x JOIN documents_text d USING (source_id)
+                    WHERE x.evidence <> '' AND NOT contains(d.text, regexp_replace(x.evidence, {_quote(space)}, '', 'g'))
+                    ORDER BY 1""")
+                file = self.label(TABLES_BY_NAME[name])
+                documents_of = dict(named)
+                flagged = {p.line for p in self.problems if p.file == file and p.column == "evidence"}
+                for line, source_id in rows:
+                    if line in flagged:
+                        continue
+                    self.problems.append(problem(file, int(line), "evidence", "evidence_not_in_document",
+                                                 document=documents_of[source_id]))
+            self.con.unregister("documents_text")
+        for document, sources in sorted(missing.items()):
+            count = 0
+            for name in checked:
+                (n,), = self.rows(f"SELECT count(*) FROM stage_{name} WHERE list_contains(?, source_id)", [sources])
+                count += n
+            if count:
+                self.notes.append(note("evidence_unchecked", count=count, sources=", ".join(sources), document=document,
+                                       folder=str(documents)))
 
     def comparable_bases(self) -> None:
         """A comparable indicator's figures all measure on one basis: a flow beside a stock
@@ -471,9 +717,8 @@ class _Checker:
             FROM obs o JOIN mixed m USING (indicator_id) WHERE o.basis <> m.usual ORDER BY o.line
         """)
         for line, indicator, basis, usual, usual_line in rows:
-            self.problems.append(Problem("observations.csv", int(line), "basis", (
-                f'{basis}, but {indicator} is comparable and its other figures are {usual} (as on line {usual_line}); '
-                "use another indicator for this basis, or set comparable=false in indicators.csv")))
+            self.problems.append(problem(self.label(TABLES_BY_NAME["observations"]), int(line), "basis", "mixed_basis",
+                                         basis=basis, indicator=indicator, usual=usual, usual_line=usual_line))
 
     def award_totals(self) -> None:
         """A total covers the itemised rows of the same institution, category, recipient and
@@ -493,20 +738,38 @@ class _Checker:
             WHERE t.conflict = '' GROUP BY t.line, t.count HAVING sum(i.count) > t.count
             ORDER BY 2
         """)
+        file = self.label(TABLES_BY_NAME["awards"])
         for what, line, totals, total, items in covers:
             if what == "overlap":
-                listed = ", ".join(str(number) for number in totals)
-                message = (f"lies within the totals on lines {listed}; an award can be part of one total only "
-                           "(nested totals such as 省级以上 and 其中国家级: keep the broader one)")
+                self.problems.append(problem(file, int(line), "count", "award_overlap",
+                                             lines=", ".join(str(number) for number in totals)))
             else:
-                message = (f"the total is {total}, but the itemised awards it covers add up to {items}; check both, "
-                           "or write in `conflict` how the report contradicts itself")
-            self.problems.append(Problem("awards.csv", int(line), "is_total" if what == "over" else "count", message))
+                self.problems.append(problem(file, int(line), "is_total", "award_over", total=total, items=items))
 
     def _owners_of(self, source_ids: list[str]) -> dict[str, str]:
         return dict(self.rows(
             f"SELECT source_id, any_value(institution_id) FROM {self.owners} WHERE list_contains(?, source_id) GROUP BY ALL",
             [source_ids]))
+
+
+_SPACE = __import__("re").compile("[\\s\u3000\u00a0]+")
+
+
+def _squeeze(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def _document_text(path: Path) -> str:
+    """A source document's text: .txt (UTF-8 or GB18030), or what the extractor reads
+    from .docx and .pdf."""
+    raw = path.read_bytes()
+    if path.suffix.lower() in (".docx", ".pdf"):
+        from .extract.readers import read_lines
+
+        return "\n".join(read_lines(raw, path.name))
+    from .decode import decode_bytes
+
+    return decode_bytes(raw, path.name)[0]
 
 
 # Which itemised awards each total covers, over text cells or typed columns alike (the
@@ -556,11 +819,16 @@ def _connection(*, sandboxed: bool = False) -> duckdb.DuckDBPyConnection:
 
 # --- entry points ----------------------------------------------------------------------
 
-def validate_tables(raw: dict, problems: list[Problem] | None = None) -> Dataset:
+def validate_tables(raw: dict, problems: list[Problem] | None = None, *, labels: dict[str, str] | None = None,
+                    documents: Path | None = None, notes: list[Note] | None = None) -> Dataset:
     """Validate parsed tables (table name -> pyarrow Table or pandas frame of text cells
-    plus `_line`, or None when unreadable). Raises DataError with every problem found."""
+    plus `_line`, or None when unreadable). labels: how problems name each table's file;
+    documents: the folder of the sources' documents, for the evidence check. Raises
+    DataError with every problem found."""
     checker = _Checker(_connection())
     checker.problems.extend(problems or [])
+    checker.notes.extend(notes or [])
+    checker.labels.update(labels or {})
     for table in TABLES:  # parents first: a child's checks read its parents' stages
         data = raw.get(table.name)
         if data is None:
@@ -577,8 +845,13 @@ def validate_tables(raw: dict, problems: list[Problem] | None = None) -> Dataset
             checker.indicators = "stage_indicators"
         if table.name == "sources" and {"source_id", "institution_id"} <= present:
             checker.owners = "stage_sources"
+        if table.name == "sources" and {"source_id", "published"} <= present:
+            checker.published = "stage_sources"
     checker.comparable_bases()
     checker.award_totals()
+    checker.plausibility()
+    checker.evidence_values()
+    checker.evidence_documents(documents)
     if checker.problems:
         checker.con.close()
         raise DataError(checker.problems)
@@ -588,31 +861,51 @@ def validate_tables(raw: dict, problems: list[Problem] | None = None) -> Dataset
 validate_frames = validate_tables
 
 
-def validate_dir(data_dir: Path) -> Dataset:
-    """Read and validate every table's CSV in data_dir. Raises DataError."""
+def table_path(data_dir: Path, table: Table) -> tuple[Path, list[Problem]]:
+    """A table's file in data_dir: <table>.csv, or <table>.xlsx kept as a workbook."""
+    csv_path, xlsx_path = data_dir / table.file_name, data_dir / f"{table.name}.xlsx"
+    if xlsx_path.exists() and csv_path.exists():
+        return csv_path, [problem(table.file_name, 0, "", "file_twice", csv=csv_path.name, xlsx=xlsx_path.name)]
+    return (xlsx_path if xlsx_path.exists() else csv_path), []
+
+
+def validate_dir(data_dir: Path, documents: Path | None = None) -> Dataset:
+    """Read and validate every table's file in data_dir (CSV or XLSX), and each figure's
+    evidence against the documents in `documents`. Raises DataError."""
     raw: dict = {}
     encodings: dict[str, str] = {}
+    labels: dict[str, str] = {}
     problems: list[Problem] = []
+    notes: list[Note] = []
+    paths = []
+    for table in TABLES:
+        path, found = table_path(data_dir, table)
+        paths.append(path)
+        problems.extend(found)
     # The files are read side by side: Arrow's decoding and parsing release the GIL.
     with ThreadPoolExecutor(max_workers=len(TABLES)) as pool:
-        results = list(pool.map(lambda table: read_table(data_dir / table.file_name), TABLES))
-    for table, (data, encoding, found) in zip(TABLES, results):
-        raw[table.name] = data
-        encodings[table.name] = encoding
-        problems.extend(found)
-    dataset = validate_tables(raw, problems)
+        results = list(pool.map(lambda pair: read_table(pair[1], table=pair[0].name), zip(TABLES, paths)))
+    for table, read in zip(TABLES, results):
+        raw[table.name] = read.data
+        encodings[table.name] = read.encoding
+        labels[table.name] = read.label
+        problems.extend(read.problems)
+        notes.extend(read.notes)
+    dataset = validate_tables(raw, problems, labels=labels, documents=documents, notes=notes)
     dataset.encodings = encodings
-    dataset.notes = [f"{table.file_name}: read as GB18030 (GBK)" for table in TABLES if encodings[table.name] == "gb18030"] + dataset.notes
     return dataset
 
 
-def check_upload(table_name: str, frame, reference: dict, existing_keys=None):
+def check_upload(table_name: str, frame, reference: dict, existing_keys=None, label: str | None = None,
+                 documents: Path | None = None):
     """Check rows a curator wants to add to one table, with the same rules as a build.
 
     reference: text frames of the tables already loaded (at least the parents' id
     columns, indicators' unit and sources' institution_id), against which ids, units
     and source owners are checked; existing_keys: the primary-key columns of rows
-    already in this table, as text, so a row that is already loaded is named. Returns
+    already in this table, as text, so a row that is already loaded is named. With
+    sources' `published` and `document` in the reference and a documents folder, the
+    plausibility and document checks of a build run too. Returns
     (typed rows ready to add as a pandas frame, or None; problems; notes). Nothing is
     written anywhere.
     """
@@ -634,11 +927,22 @@ def check_upload(table_name: str, frame, reference: dict, existing_keys=None):
             checker.owners = relations["sources"]
         if "comparable" in getattr(reference.get("indicators"), "columns", []) and "indicators" in relations:
             checker.indicators = relations["indicators"]
+        source_columns = getattr(reference.get("sources"), "columns", [])
+        if "published" in source_columns and "sources" in relations:
+            checker.published = relations["sources"]
+        if label:
+            checker.labels[table.name] = label
         checker.stage(table, frame)
         checker.cells(table)
         checker.duplicates(table)
         checker.comparable_bases()
         checker.award_totals()
+        checker.plausibility()
+        checker.evidence_values()
+        if table_name == "sources":
+            checker.evidence_documents(documents)
+        elif "document" in source_columns and "sources" in relations:
+            checker.evidence_documents(documents, relations["sources"])
         checker.already_loaded(table, existing_keys)
         if checker.problems:
             return None, sorted(checker.problems), checker.notes

@@ -30,7 +30,12 @@ upload = st.file_uploader(
 )
 if upload is None:
     st.stop()
-read = read_upload(upload.getvalue(), upload.name)  # in memory only; never written to disk
+try:
+    # In memory only; never written to disk. The same read path as `python -m etl build`.
+    read = read_upload(upload.getvalue(), upload.name, None if chosen == "auto" else chosen)
+except Exception as error:  # a bug, never bad data: say so, never a traceback
+    st.error(t("validate_internal_error", lang, error=type(error).__name__), icon=":material/error:")
+    st.stop()
 if read.refusal:
     key, values = read.refusal
     st.error(t(key, lang, **values), icon=":material/block:")
@@ -52,21 +57,26 @@ if frame is not None and chosen == "auto":
         st.stop()
     st.caption(t("validate_detected", lang, table=f"{table_name}.csv"))
 
-notes: list[str] = []
+notes = list(read.notes)
 rows = None
 if frame is not None and table_name != "auto":
     institutions = tuple(sorted(set(frame["institution_id"]))) if "institution_id" in frame.columns else ()
-    rows, problems, notes = check_upload(
-        table_name, frame, queries.upload_reference(ctx.ref),
-        queries.existing_keys(ctx.ref, table_name, institutions),
-    )
+    try:
+        rows, problems, checked = check_upload(
+            table_name, frame, queries.upload_reference(ctx.ref),
+            queries.existing_keys(ctx.ref, table_name, institutions), label=read.label,
+        )
+    except Exception as error:  # a bug, never bad data: say so, never a traceback
+        st.error(t("validate_internal_error", lang, error=type(error).__name__), icon=":material/error:")
+        st.stop()
+    notes += checked
 
 if problems:
-    st.error(t("validate_problems", lang, n=len(problems)), icon=":material/error:")
+    st.error(t("validate_problems", lang, n=len(problems), file=read.label), icon=":material/error:")
     st.dataframe(pd.DataFrame({
         t("validate_row", lang): [p.line or "" for p in problems],
         t("validate_column", lang): [p.column for p in problems],
-        t("validate_reason", lang): [p.message for p in problems],
+        t("validate_reason", lang): [p.reason(lang) for p in problems],
     }), hide_index=True, key="validate_problems")
 elif rows is not None:
     st.success(t("validate_ok", lang, n=len(rows), file=f"{table_name}.csv"), icon=":material/check_circle:")
@@ -76,5 +86,6 @@ elif rows is not None:
         file_name=f"{table_name}.csv", mime="text/csv", on_click="ignore", key="validate_rows",
     )
 if notes:
-    st.info(t("validate_notes", lang) + "：" + "；".join(notes))
+    st.info(t("validate_notes", lang) + ("：" if lang == "zh" else ": ") + ("；" if lang == "zh" else "; ").join(
+        note.text(lang) for note in notes))
 st.caption(t("validate_nothing_written", lang))

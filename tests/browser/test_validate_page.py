@@ -38,10 +38,26 @@ def test_bad_rows_are_listed_by_row_and_column(server, page, tmp_path, curated_d
 
 def test_good_rows_are_previewed(server, page, tmp_path):
     open_page(page, server.url, "validate")
-    good = HEADER + "dalian_vtc,oth_graduates,2022,,calendar_year,\"3,500\",exact,actual,flow,dalian_2021_summary,摘录,\n"
+    good = HEADER + "dalian_vtc,oth_graduates,2022,,calendar_year,\"3,500\",exact,actual,flow,dalian_2021_summary,毕业生3500人,\n"
     upload(page, tmp_path, "new-rows.csv", good.encode("utf-8-sig"))
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "检查通过：以下 1 行可以加入 observations.csv" in body
-    assert "千" not in body and "thousands separator" in body  # the normalisation is reported
+    assert "去掉了 1 个千位分隔符" in body  # the normalisation is reported, in the page's language
     screenshot(page, "validate-ok")
+    assert_clean(page)
+
+
+def test_a_workbook_with_a_percent_cell_is_read_as_the_curator_sees_it(server, page, tmp_path):
+    """Excel stores 96.08% as 0.9608 with a percent format: the page reads 96.08 and says so."""
+    from tests.conftest import ROOT
+
+    open_page(page, server.url, "validate")
+    raw = (ROOT / "tests" / "data" / "bad" / "observations_xlsx_percent_format.xlsx").read_bytes()
+    upload(page, tmp_path, "就业率.xlsx", raw)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "检查通过：以下 2 行可以加入 observations.csv" in body
+    assert "就业率.xlsx：读取工作表 Sheet1" in body
+    assert "如 0.9608 读作 96.08（第 2 行）" in body
+    assert "96.08" in page.locator("[data-testid='stDataFrame']").first.inner_text() or "96.08" in body
+    screenshot(page, "validate-xlsx-percent")
     assert_clean(page)

@@ -1,5 +1,7 @@
-"""The bad-input corpus: every file in tests/data/bad/ replaces one curated table, and
-`python -m etl build` must give exactly the outcome recorded in tests/data/bad/cases.toml.
+"""The bad-input corpus: every file in tests/data/bad/ replaces one curated table (a .csv,
+or a .xlsx kept in its place), and `python -m etl build` must give exactly the outcome
+recorded in tests/data/bad/cases.toml; the Validate page's upload path must give the same
+problems and notes, worded in Chinese as well as in English.
 
 Rejected: exit 1, exactly the manifest's problem lines, and the warehouse left byte-for-byte
 as it was (no leftovers, nothing half-loaded). Normalised: exit 0, exactly the manifest's
@@ -138,7 +140,7 @@ def assert_rejected(case: dict, result: Result, data_dir: Path, db: Path, good: 
     assert result.stdout == ""
     assert_warehouse_untouched(db, good)
     lines = stderr_lines(result)
-    file_names = tuple(f"{table.name}.csv" for table in TABLES)
+    file_names = tuple(f"{table.name}.{ext}" for table in TABLES for ext in ("csv", "xlsx"))
     assert re.fullmatch(rf"\d+ problem\(s\) found in {re.escape(str(data_dir))}; nothing was loaded", lines[-1]), result.stderr
     assert all(line.startswith((*file_names, "... and ")) for line in lines[:-1]), result.stderr
     if "problems" not in case:  # an xfail case whose exact message is not decided yet
@@ -195,6 +197,15 @@ def run_check(con, check: dict) -> None:
         assert check["contains"] in value, f"{check}: got {value!r}"
 
 
+def place(case: dict, data_dir: Path) -> None:
+    """Put the case's file in place of its table: <table>.csv, or <table>.xlsx instead of it."""
+    if case["file"].endswith(".xlsx"):
+        (data_dir / f"{case['table']}.csv").unlink()
+        shutil.copyfile(BAD / case["file"], data_dir / f"{case['table']}.xlsx")
+    else:
+        shutil.copyfile(BAD / case["file"], data_dir / f"{case['table']}.csv")
+
+
 def _param(case: dict):
     marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
     return pytest.param(case, id=case["file"], marks=marks)
@@ -203,7 +214,7 @@ def _param(case: dict):
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
 def test_bad_input_gets_exactly_its_outcome(case, workspace, good_build, capsys):
     data_dir, db = workspace
-    shutil.copyfile(BAD / case["file"], data_dir / f"{case['table']}.csv")
+    place(case, data_dir)
     if case["file"] in SUBPROCESS_CASES:
         result = run_subprocess(data_dir, db)
     else:
@@ -214,16 +225,69 @@ def test_bad_input_gets_exactly_its_outcome(case, workspace, good_build, capsys)
         assert_normalised(case, result, db, good_build)
 
 
+# --- the same files through the Validate page's upload path ----------------------------
+
+@pytest.fixture(scope="session")
+def reference() -> dict:
+    """The base tables as text frames, as the page's reference holds the warehouse."""
+    from etl.ingest import read_input
+    from etl.reader import to_frame
+
+    frames = {}
+    for table in TABLES:
+        read = read_input((BASE / table.file_name).read_bytes(), table.file_name, table.name)
+        frames[table.name] = to_frame(read.data).drop(columns=["_line"])
+    return frames
+
+
+def upload_outcome(case: dict, reference: dict):
+    """(problems, notes) of the case's file uploaded to the Validate page (its read and check
+    path, without Streamlit), against the base as what is loaded."""
+    from dashboard.uploads import read_upload
+    from etl.validate import check_upload
+
+    ext = case["file"].rsplit(".", 1)[1]
+    upload = read_upload((BAD / case["file"]).read_bytes(), f"{case['table']}.{ext}", case["table"])
+    assert upload.refusal is None
+    if upload.frame is None:
+        return upload.problems, upload.notes
+    others = {name: frame for name, frame in reference.items() if name != case["table"]}
+    _, problems, notes = check_upload(case["table"], upload.frame, others, label=upload.label,
+                                      documents=ROOT / "data" / "documents")
+    return problems, [*upload.notes, *notes]
+
+
+@pytest.mark.parametrize("case", [_param(case) for case in CASES if "upload" not in case])
+def test_the_upload_path_gives_the_same_outcome_in_both_languages(case, reference):
+    problems, notes = upload_outcome(case, reference)
+    if case["outcome"] == "rejected":
+        lines = [problem.render("en") for problem in problems]
+        if "upload_problems" in case:  # the build's refusal follows from another table's rows
+            assert lines == case["upload_problems"]
+        elif "problem_count" in case:
+            assert len(lines) == case["problem_count"] and lines[:len(case["problems"])] == case["problems"]
+        else:
+            assert lines == case["problems"]
+        # Every problem has a Chinese wording for the Chinese page, and it is not the English one.
+        for problem in problems:
+            assert problem.key, str(problem)
+            assert problem.reason("zh") != problem.reason("en") and re.search("[\u4e00-\u9fff]", problem.reason("zh"))
+    else:
+        assert problems == [], [str(problem) for problem in problems]
+        assert [f"note: {note}" for note in notes] == case["notes"]
+        assert all(re.search("[\u4e00-\u9fff]", note.text("zh")) for note in notes)
+
+
 # --- the manifest itself ---------------------------------------------------------------
 
 def test_the_manifest_and_the_corpus_match():
     files = [case["file"] for case in CASES]
     assert len(files) == len(set(files)), "a file is listed twice"
-    on_disk = sorted(path.name for path in BAD.glob("*.csv"))
+    on_disk = sorted(path.name for pattern in ("*.csv", "*.xlsx") for path in BAD.glob(pattern))
     assert sorted(files) == on_disk
     assert len(CASES) >= 40
     assert SUBPROCESS_CASES <= set(files)
-    file_names = tuple(f"{table.name}.csv" for table in TABLES)
+    file_names = tuple(f"{table.name}.{ext}" for table in TABLES for ext in ("csv", "xlsx"))
     for case in CASES:
         assert case["table"] in TABLES_BY_NAME, case["file"]
         assert case["file"].startswith(case["table"] + "_"), case["file"]
@@ -251,7 +315,7 @@ def test_the_doc_states_each_outcome_as_the_manifest_does():
     problem and note lines the ETL gives."""
     rows = {}
     for line in DOC.read_text(encoding="utf-8").splitlines():
-        if match := re.match(r"\| `([^`]+\.csv)` \|", line):
+        if match := re.match(r"\| `([^`]+\.(?:csv|xlsx))` \|", line):
             rows[match.group(1)] = line.replace("\\|", "|")
     wrong = []
     for case in CASES:
@@ -338,3 +402,126 @@ def test_100_mb_of_repeated_rows_is_refused_with_500_problems_shown(workspace, g
     ]
     assert elapsed < 60
     assert_warehouse_untouched(db, good_build)
+
+
+# --- generated large cases: the same outcome by both paths, in bounded time and memory -----
+
+def measured_build(data_dir: Path, db: Path, tmp_path: Path) -> tuple[Result, float, float]:
+    """`python -m etl build` in a child process: (result, seconds, the child's peak RSS in MB)."""
+    stdout, stderr = tmp_path / "stdout", tmp_path / "stderr"
+    started = time.monotonic()
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        child = subprocess.Popen([sys.executable, "-m", "etl", *build_args(data_dir, db)], cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.monotonic() - started
+    result = Result(os.waitstatus_to_exitcode(status), stdout.read_text(encoding="utf-8"), stderr.read_text(encoding="utf-8"))
+    return result, elapsed, usage.ru_maxrss / 1024
+
+
+def timed_upload(raw: bytes, name: str, table: str, reference: dict):
+    from etl.validate import check_upload
+    from dashboard.uploads import read_upload
+
+    started = time.monotonic()
+    upload = read_upload(raw, name, table)
+    problems, notes = upload.problems, upload.notes
+    if upload.refusal is None and upload.frame is not None:
+        others = {key: frame for key, frame in reference.items() if key != table}
+        _, problems, checked = check_upload(table, upload.frame, others, label=upload.label)
+        notes = [*notes, *checked]
+    return upload, problems, notes, time.monotonic() - started
+
+
+BASE_ROWS = (BASE / "observations.csv").read_text(encoding="utf-8").split("\n")
+
+
+@pytest.mark.slow
+def test_an_unclosed_quote_before_200_kb_of_text_is_named_where_it_opens(workspace, good_build, tmp_path, reference):
+    """Past the csv module's 128 KB field limit: a line, never a traceback, by both paths."""
+    data_dir, db = workspace
+    row = BASE_ROWS[1].split(",")
+    row[13] = '"' + "原文很长" * 50_000  # 200,000 characters, the quote never closed
+    raw = ("\n".join([BASE_ROWS[0], BASE_ROWS[2], ",".join(row), BASE_ROWS[3]]) + "\n").encode()
+    (data_dir / "observations.csv").write_bytes(raw)
+    result, elapsed, peak = measured_build(data_dir, db, tmp_path)
+    print(f"\nunclosed quote before 200 KB: refused in {elapsed:.1f} s, peak RSS {peak:.0f} MB")
+    expected = 'observations.csv:3: a quote (") opens a cell that never closes'
+    assert result.returncode == cli.EXIT_INVALID and stderr_lines(result)[0] == expected, result.stderr
+    assert "Traceback" not in result.stderr
+    assert_warehouse_untouched(db, good_build)
+    _, problems, _, _ = timed_upload(raw, "observations.csv", "observations", reference)
+    assert [str(problem) for problem in problems] == [expected]
+
+
+@pytest.mark.slow
+def test_250000_blank_comma_lines_are_read_alike_by_build_and_upload(workspace, good_build, tmp_path, reference):
+    """Excel's used range saved as lines of bare commas: no rows, by either path."""
+    data_dir, db = workspace
+    raw = ("\n".join(BASE_ROWS[:3]) + "\n").encode() + b"," * 15 * 1 + b"\n" + (b"," * 15 + b"\n") * 250_000
+    (data_dir / "observations.csv").write_bytes(raw)
+    result, elapsed, peak = measured_build(data_dir, db, tmp_path)
+    print(f"\n250,000 blank comma lines: built in {elapsed:.1f} s, peak RSS {peak:.0f} MB")
+    assert result.returncode == cli.EXIT_OK and result.stderr == "", result.stderr
+    assert row_counts(db)["observations"] == 2
+    upload, problems, notes, seconds = timed_upload(raw, "observations.csv", "observations", reference)
+    print(f"the same through the upload path: {seconds:.1f} s")
+    assert upload.refusal is None and problems == [] and len(upload.frame) == 2
+    assert seconds < 30 and elapsed < 60
+
+
+def big_workbook(rows: int, blank_rows: int = 0, unique_notes: bool = False) -> bytes:
+    """Observations as a workbook: the base's second row repeated with new periods, each row's
+    notes unique text (a large shared-strings table) when asked, then formatted blank rows."""
+    import base64
+    import hashlib as digests
+
+    from tests.data.bad.xlsx_maker import Sheet, workbook
+
+    header = BASE_ROWS[0].split(",")
+    first = BASE_ROWS[1].split(",")
+    body = []
+    for number in range(rows):
+        cells = list(first)
+        cells[2] = 1950 + number % 150  # period
+        cells[5] = 10
+        if unique_notes:
+            seed = str(number).encode()  # 132 characters, none alike and hardly compressible
+            cells[14] = base64.b64encode(digests.sha512(seed).digest() + digests.sha256(seed).digest()).decode()
+        body.append([cell if cell != "" else None for cell in cells])
+    return workbook([Sheet("数据", [header, *body], blank_formatted_rows=blank_rows, columns_wide=4)])
+
+
+@pytest.mark.slow
+def test_a_5_mb_workbook_with_a_large_shared_strings_table(workspace, good_build, tmp_path, reference):
+    data_dir, db = workspace
+    raw = big_workbook(40_000, unique_notes=True)
+    print(f"\nworkbook: {len(raw) / 1e6:.1f} MB")
+    assert len(raw) > 4_000_000
+    (data_dir / "observations.csv").unlink()
+    (data_dir / "observations.xlsx").write_bytes(raw)
+    result, elapsed, peak = measured_build(data_dir, db, tmp_path)
+    print(f"large shared strings: refused in {elapsed:.1f} s, peak RSS {peak:.0f} MB")
+    # 40,000 rows over 150 periods: every row past the first 150 repeats a key.
+    assert result.returncode == cli.EXIT_INVALID
+    assert stderr_lines(result)[-1] == f"{40_000 - 150} problem(s) found in {data_dir}; nothing was loaded"
+    assert_warehouse_untouched(db, good_build)
+    upload, problems, _, seconds = timed_upload(raw, "observations.xlsx", "observations", reference)
+    print(f"the same through the upload path: {seconds:.1f} s")
+    assert upload.refusal is None and len(problems) == 40_000 - 150
+    assert elapsed < 120 and peak < 1024 and seconds < 120
+
+
+@pytest.mark.slow
+def test_300000_formatted_blank_rows_are_never_parsed(workspace, good_build, tmp_path, reference):
+    data_dir, db = workspace
+    raw = big_workbook(2, blank_rows=300_000)
+    (data_dir / "observations.csv").unlink()
+    (data_dir / "observations.xlsx").write_bytes(raw)
+    result, elapsed, peak = measured_build(data_dir, db, tmp_path)
+    print(f"\n300,000 formatted blank rows ({len(raw) / 1e6:.1f} MB): built in {elapsed:.1f} s, peak RSS {peak:.0f} MB")
+    assert result.returncode == cli.EXIT_OK, result.stderr
+    assert row_counts(db)["observations"] == 2
+    upload, problems, _, seconds = timed_upload(raw, "observations.xlsx", "observations", reference)
+    print(f"the same through the upload path: {seconds:.1f} s")
+    assert upload.refusal is None and problems == [] and len(upload.frame) == 2
+    assert elapsed < 60 and peak < 1024 and seconds < 30

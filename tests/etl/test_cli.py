@@ -51,3 +51,53 @@ def test_usage_errors_exit_2(tmp_path):
     assert run("build", "--no-such-flag").returncode == 2
     missing = run("check", "--data-dir", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_problems_in_chinese_with_lang_zh(tmp_path, data_dir):
+    edit_row(data_dir / "observations.csv", 0, qualifier="about")
+    english = run("check", "--data-dir", str(data_dir))
+    chinese = run("check", "--data-dir", str(data_dir), "--lang", "zh")
+    assert english.returncode == chinese.returncode == 1
+    assert 'unknown value "about"' in english.stderr
+    assert "未知取值“about”；请从以下选择：" in chinese.stderr
+    assert chinese.stderr.splitlines()[0].startswith("observations.csv:2: qualifier: ")
+
+
+def test_an_internal_error_is_one_line_exit_3_never_a_traceback(monkeypatch, capsys, data_dir):
+    from etl import cli, validate
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(validate, "validate_dir", broken)
+    assert cli.main(["check", "--data-dir", str(data_dir)]) == cli.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert err == (f"internal error while reading and checking the files in {data_dir} (RuntimeError: a bug); "
+                   "nothing was loaded. Please report this with the file\n")
+
+
+def test_ctrl_c_during_a_build_leaves_the_warehouse_and_exits_130(tmp_path):
+    """A real SIGINT to `python -m etl build`, sent once the new file is being written."""
+    import os
+    import signal
+    import time
+
+    data = tmp_path / "synthetic"
+    made = subprocess.run([sys.executable, "-m", "etl.synth", "--institutions", "3000", "--years", "10", "--out", str(data)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    db = tmp_path / "w" / "warehouse.duckdb"
+    db.parent.mkdir()
+    db.write_bytes(b"the old warehouse")
+    child = subprocess.Popen([sys.executable, "-m", "etl", "build", "--data-dir", str(data), "--db", str(db)],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(db.parent.glob("*.building*")) and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert child.poll() is None, "the build ended before it could be interrupted"
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 130, err
+    assert err.endswith(f"interrupted; {db} was left as it was\n") and "Traceback" not in err
+    assert db.read_bytes() == b"the old warehouse"
+    assert os.listdir(db.parent) == ["warehouse.duckdb"]

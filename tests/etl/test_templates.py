@@ -14,7 +14,8 @@ TEMPLATES = ROOT / "data" / "templates"
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
 def test_template_has_every_column_and_no_rows(table):
-    frame, _, problems = read_table(TEMPLATES / table.file_name)
+    read = read_table(TEMPLATES / table.file_name)
+    frame, problems = read.data, read.problems
     assert problems == []
     assert [c for c in frame.column_names if not c.startswith("_")] == list(table.column_names)
     assert len(frame) == 0  # the example is a comment

@@ -17,7 +17,7 @@ REFERENCE = {
     "indicators": pd.DataFrame({"indicator_id": ["emp_destination_rate", "oth_graduates"], "unit": ["percent", "persons"]}),
 }
 HEADER = "institution_id,indicator_id,period,period_end,period_type,value,qualifier,kind,basis,source_id,evidence,notes\n"
-GOOD = "dalian_vtc,oth_graduates,2022,,calendar_year,3500,exact,actual,flow,dalian_2021_summary,摘录,\n"
+GOOD = "dalian_vtc,oth_graduates,2022,,calendar_year,3500,exact,actual,flow,dalian_2021_summary,毕业生3500人,\n"
 
 
 def frame_of(text: str) -> pd.DataFrame:
@@ -34,9 +34,9 @@ def test_good_rows_come_back_typed():
 
 def test_problems_name_row_and_column():
     text = HEADER + GOOD + (
-        "dalian_vtc,emp_destination_rate,2022,,calendar_year,196,exact,actual,stock,dalian_2021_summary,摘录,\n"
-        "ghost,oth_graduates,2022,,calendar_year,1,exact,actual,flow,tianjin_2021_report,摘录,\n"
-        "tianjin_livtc,oth_graduates,2022,,calendar_year,12,exact,actual,flow,dalian_2021_summary,摘录,\n"
+        "dalian_vtc,emp_destination_rate,2022,,calendar_year,196,exact,actual,stock,dalian_2021_summary,摘录196,\n"
+        "ghost,oth_graduates,2022,,calendar_year,1,exact,actual,flow,tianjin_2021_report,摘录1人,\n"
+        "tianjin_livtc,oth_graduates,2022,,calendar_year,12,exact,actual,flow,dalian_2021_summary,摘录12人,\n"
     )
     rows, problems, _ = check_upload("observations", frame_of(text), REFERENCE)
     assert rows is None
@@ -72,14 +72,14 @@ def test_xlsx_rows_keep_excel_row_numbers_and_values():
     raw = xlsx_bytes([
         header,
         ["# 示例行"] + [None] * 11,
-        ["dalian_vtc", "oth_graduates", 2022, None, "calendar_year", 3500, "exact", "actual", "flow", "dalian_2021_summary", "摘录", None],
-        ["dalian_vtc", "emp_destination_rate", 2022, None, "calendar_year", 96.08, "approx", "actual", "stock", "dalian_2021_summary", "摘录", None],
-        ["dalian_vtc", "emp_destination_rate", 2021.0, None, "calendar_year", "96.08%", "exact", "actual", "stock", "dalian_2021_summary", "摘录", None],
+        ["dalian_vtc", "oth_graduates", 2022, None, "calendar_year", 3500, "exact", "actual", "flow", "dalian_2021_summary", "毕业生3500人", None],
+        ["dalian_vtc", "emp_destination_rate", 2022, None, "calendar_year", 96.08, "approx", "actual", "stock", "dalian_2021_summary", "约96.08%", None],
+        ["dalian_vtc", "emp_destination_rate", 2021.0, None, "calendar_year", "96.08%", "exact", "actual", "stock", "dalian_2021_summary", "96.08%", None],
     ])
-    frame, problems = parse_xlsx(raw, "upload.xlsx")
-    assert problems == []
-    assert frame["_line"].tolist() == [3, 4, 5]
-    assert frame["period"].tolist() == ["2022", "2022", "2021"]
+    frame, problems, label = parse_xlsx(raw, "upload.xlsx")
+    assert problems == [] and label == "upload.xlsx[Sheet]"
+    assert frame.column("_line").to_pylist() == [3, 4, 5]
+    assert frame.column("period").to_pylist() == ["2022", "2022", "2021"]
     _, found, _ = check_upload("observations", frame, REFERENCE)
     assert [str(p) for p in found] == [
         'observations.csv:5: value: "96.08%" must be a plain number: leave out "%" (the unit comes from indicators.csv)'
@@ -88,13 +88,14 @@ def test_xlsx_rows_keep_excel_row_numbers_and_values():
 
 @pytest.mark.parametrize("raw", [b"not a zip", b"PK\x03\x04broken"])
 def test_unreadable_xlsx(raw):
-    frame, problems = parse_xlsx(raw, "upload.xlsx")
+    frame, problems, _ = parse_xlsx(raw, "upload.xlsx")
     assert frame is None and "not a readable .xlsx workbook" in str(problems[0])
 
 
 def test_xlsx_row_cap():
-    raw = xlsx_bytes([["a"], *[[i] for i in range(20)]])
-    frame, problems = parse_xlsx(raw, "big.xlsx", max_rows=10)
+    header = HEADER.strip().split(",")
+    raw = xlsx_bytes([header, *[["dalian_vtc", "oth_graduates", 2000 + i] for i in range(20)]])
+    frame, problems, _ = parse_xlsx(raw, "big.xlsx", max_rows=10)
     assert frame is None and "more than 10 rows" in str(problems[0])
 
 

@@ -43,10 +43,10 @@ def test_value_must_be_a_non_negative_number(data_dir, value, reason):
     [("24,603", 24603.0), ("1,000.5", 1000.5), ("９６．０８", 96.08), ("１，０００", 1000.0)],
 )
 def test_excel_and_ime_numbers_are_normalised(data_dir, written, read):
-    edit_row(data_dir / "observations.csv", 3, value=written)
+    edit_row(data_dir / "observations.csv", 3, value=written, evidence=f"共{read:g}人")  # the evidence states it
     dataset = validate_dir(data_dir)
     assert dataset.frames["observations"]["value"].iloc[3] == read
-    assert any("observations.csv: value:" in note for note in dataset.notes)
+    assert any("observations.csv: value:" in str(note) for note in dataset.notes)
 
 
 def test_repeated_header_row_is_named_once(data_dir):
@@ -125,7 +125,7 @@ def test_source_of_another_institution(data_dir):
 
 def test_duplicate_observation_key(data_dir):
     _, rows = read_rows(data_dir / "observations.csv")
-    line = append_row(data_dir / "observations.csv", **{**rows[4], "value": "11"})
+    line = append_row(data_dir / "observations.csv", **{**rows[4], "notes": "the same figure again"})
     found = problems(data_dir)
     assert len(found) == 1
     assert found[0].startswith(f"observations.csv:{line}: institution_id+indicator_id+period+period_type+kind+source_id: duplicate key")
@@ -155,13 +155,9 @@ def test_missing_column(data_dir):
 
 def test_optional_column_may_be_left_out(data_dir):
     header, rows = read_rows(data_dir / "observations.csv")
-    # A derived figure must say in notes how it was derived, so derivation leaves with notes.
-    header.remove("notes")
-    header.remove("derivation")
+    header.remove("conflict")  # (notes may not go: derived figures say in notes how they were got)
     write_rows(data_dir / "observations.csv", header, rows)
-    frame = validate_dir(data_dir).frames["observations"]
-    assert frame["notes"].isna().all()
-    assert frame["derivation"].isna().all()
+    assert validate_dir(data_dir).frames["observations"]["conflict"].isna().all()
 
 
 def test_notes_may_not_be_left_out_while_a_figure_is_derived(data_dir):
@@ -230,7 +226,8 @@ def test_published_must_be_an_iso_date(data_dir):
 
 def test_id_must_be_a_slug(data_dir):
     _, rows = read_rows(data_dir / "institutions.csv")
-    line = append_row(data_dir / "institutions.csv", **{**rows[0], "institution_id": "大连"})
+    line = append_row(data_dir / "institutions.csv", **{**rows[0], "institution_id": "大连", "name_zh": "大连某学院",
+                                                         "alt_name_zh": ""})
     assert problems(data_dir) == [
         f'institutions.csv:{line}: institution_id: "大连" is not an id: use lowercase ASCII letters, digits, "_" or "-"'
     ]

@@ -23,7 +23,7 @@ from tests.security.test_read_only import _own_bytecode, tree_state, writes_reco
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 HEADER = "institution_id,indicator_id,period,period_end,period_type,value,qualifier,kind,basis,source_id,evidence,notes"
-ROW = "dalian_vtc,oth_graduates,{year},,calendar_year,3500,exact,actual,flow,dalian_2021_summary,摘录,"
+ROW = "dalian_vtc,oth_graduates,{year},,calendar_year,3500,exact,actual,flow,dalian_2021_summary,毕业生3500人,"
 
 
 @functools.lru_cache(maxsize=4)
