@@ -116,9 +116,11 @@ class Checked:
     ok: bool
 
 
-def check(frames: dict[str, pd.DataFrame], reference: dict, existing: dict[str, pd.DataFrame], new: NewRows) -> Checked:
+def check(frames: dict[str, pd.DataFrame], reference: dict, existing: dict[str, pd.DataFrame], new: NewRows,
+          loaded_bases: pd.DataFrame | None = None) -> Checked:
     """The accepted rows of each table through etl.validate.check_upload, against the
-    warehouse plus the new parent rows; the parents themselves are checked too."""
+    warehouse plus the new parent rows (and, for observations, the bases the warehouse's
+    comparable indicators already use); the parents themselves are checked too."""
     problems, rows = [], {}
     full_reference = reference_with(reference, new)
     for table in ("institutions", "sources", "indicators"):
@@ -135,7 +137,8 @@ def check(frames: dict[str, pd.DataFrame], reference: dict, existing: dict[str, 
         rows[table] = accepted.drop(columns=[LINE])
         if accepted.empty:
             continue
-        _, found, _ = check_upload(table, accepted, full_reference, existing.get(table))
+        _, found, _ = check_upload(table, accepted, full_reference, existing.get(table),
+                                   loaded_bases=loaded_bases if table == "observations" else None)
         problems += [(f"{table}.csv", p.line - 1 if p.line else "", p.column, p.message) for p in found]
     frame = pd.DataFrame(problems, columns=["file", "row", "column", "reason"])
     return Checked(rows, frame, frame.empty and any(not rows[t].empty for t in ("observations", "awards")))

@@ -260,6 +260,16 @@ def upload_reference(ref: WarehouseRef) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(**_CACHE)
+def loaded_bases(ref: WarehouseRef) -> pd.DataFrame:
+    """Each comparable indicator's basis in the warehouse, so an upload of another basis
+    is refused when checked, not by the next build."""
+    return query(ref, """
+        SELECT DISTINCT o.indicator_id, o.basis FROM observations o
+        JOIN indicators i USING (indicator_id) WHERE i.comparable AND o.basis IS NOT NULL
+    """)
+
+
+@st.cache_data(**_CACHE)
 def indicator_evidence(ref: WarehouseRef, per_indicator: int = 20) -> pd.DataFrame:
     """Up to per_indicator evidence excerpts of each indicator (the Curate page's
     suggestions learn from them), a bounded read however large the warehouse."""

@@ -131,6 +131,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "use another indicator for this basis, or set comparable=false in indicators.csv",
                     "{basis}，而 {indicator} 是可比指标，其他数字为 {usual}（如第 {usual_line} 行）；请为此口径另用指标，"
                     "或在 indicators.csv 中设 comparable=false"),
+    "loaded_basis": ("{basis}, but {indicator} is comparable and its figures already in the warehouse are {usual}; "
+                     "use another indicator for this basis, or set comparable=false in indicators.csv",
+                     "{basis}，而 {indicator} 是可比指标，数据仓库中已有的数字为 {usual}；请为此口径另用指标，"
+                     "或在 indicators.csv 中设 comparable=false"),
     "award_overlap": ("lies within the totals on lines {lines}; an award can be part of one total only "
                       "(nested totals such as 省级以上 and 其中国家级: keep the broader one)",
                       "同时属于第 {lines} 行的合计；一个奖项只能属于一个合计（如“省级以上”与“其中国家级”嵌套时，保留范围更大的那个）"),

@@ -720,6 +720,26 @@ class _Checker:
             self.problems.append(problem(self.label(TABLES_BY_NAME["observations"]), int(line), "basis", "mixed_basis",
                                          basis=basis, indicator=indicator, usual=usual, usual_line=usual_line))
 
+    def loaded_bases(self, loaded) -> None:
+        """Staged figures of a comparable indicator whose basis differs from the one its
+        figures in the warehouse share (a build enforces one basis per such indicator)."""
+        if (not self.indicators or "basis" not in self.present.get("observations", ())
+                or loaded is None or loaded.empty):
+            return
+        self.con.register("loaded_bases", loaded[["indicator_id", "basis"]].astype(str))
+        rows = self.rows(f"""
+            WITH usual AS (SELECT indicator_id, mode(basis) AS usual FROM loaded_bases GROUP BY indicator_id)
+            SELECT s.{LINE}, s.indicator_id, s.basis, u.usual
+            FROM stage_observations s JOIN usual u USING (indicator_id)
+            WHERE s.basis IS NOT NULL AND s.basis <> u.usual AND s.indicator_id IN (
+                SELECT indicator_id FROM {self.indicators}
+                WHERE lower(coalesce(nullif(comparable, ''), 'true')) = 'true')
+            ORDER BY 1
+        """)
+        for line, indicator, basis, usual in rows:
+            self.problems.append(problem(self.label(TABLES_BY_NAME["observations"]), int(line), "basis", "loaded_basis",
+                                         basis=basis, indicator=indicator, usual=usual))
+
     def award_totals(self) -> None:
         """A total covers the itemised rows of the same institution, category, recipient and
         unit whose level and years lie within its own. Those items are part of the total, so
@@ -897,7 +917,7 @@ def validate_dir(data_dir: Path, documents: Path | None = None) -> Dataset:
 
 
 def check_upload(table_name: str, frame, reference: dict, existing_keys=None, label: str | None = None,
-                 documents: Path | None = None):
+                 documents: Path | None = None, loaded_bases=None):
     """Check rows a curator wants to add to one table, with the same rules as a build.
 
     reference: text frames of the tables already loaded (at least the parents' id
@@ -936,6 +956,8 @@ def check_upload(table_name: str, frame, reference: dict, existing_keys=None, la
         checker.cells(table)
         checker.duplicates(table)
         checker.comparable_bases()
+        if loaded_bases is not None and table_name == "observations":
+            checker.loaded_bases(loaded_bases)
         checker.award_totals()
         checker.plausibility()
         checker.evidence_values()

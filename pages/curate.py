@@ -159,7 +159,7 @@ if st.button(t("curate_check", lang), type="primary", icon=":material/fact_check
     frames = {table: state[f"curate_{table}"] for table in ("observations", "awards")}
     existing = {table: queries.existing_keys(ctx.ref, table, (institution_id,)) for table in ("observations", "awards")}
     existing.update({table: queries.existing_keys(ctx.ref, table, ()) for table in ("institutions", "sources", "indicators")})
-    state["curate_checked"] = curate.check(frames, reference, existing, new)
+    state["curate_checked"] = curate.check(frames, reference, existing, new, queries.loaded_bases(ctx.ref))
 checked = state.get("curate_checked")
 if checked is not None:
     if checked.problems.empty and not checked.ok:

@@ -65,6 +65,7 @@ if frame is not None and table_name != "auto":
         rows, problems, checked = check_upload(
             table_name, frame, queries.upload_reference(ctx.ref),
             queries.existing_keys(ctx.ref, table_name, institutions), label=read.label,
+            loaded_bases=queries.loaded_bases(ctx.ref) if table_name == "observations" else None,
         )
     except Exception as error:  # a bug, never bad data: say so, never a traceback
         st.error(t("validate_internal_error", lang, error=type(error).__name__), icon=":material/error:")

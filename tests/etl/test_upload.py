@@ -57,6 +57,25 @@ def test_a_row_already_loaded_is_named():
     ]
 
 
+def test_a_basis_other_than_the_loaded_one_is_refused_as_the_build_would():
+    """The warehouse's oth_graduates figures are flows; a stock for it would pass on its
+    own but fail the next build, so the check says so now, in both languages."""
+    reference = dict(REFERENCE, indicators=REFERENCE["indicators"].assign(comparable=["true", "true"]))
+    loaded = pd.DataFrame({"indicator_id": ["oth_graduates"], "basis": ["flow"]})
+    stock = GOOD.replace(",flow,", ",stock,")
+    _, problems, _ = check_upload("observations", frame_of(HEADER + stock), reference, loaded_bases=loaded)
+    assert [str(p) for p in problems] == [
+        "observations.csv:2: basis: stock, but oth_graduates is comparable and its figures already in the warehouse "
+        "are flow; use another indicator for this basis, or set comparable=false in indicators.csv"
+    ]
+    assert "数据仓库中已有的数字为 flow" in problems[0].reason("zh")
+    rows, problems, _ = check_upload("observations", frame_of(HEADER + GOOD), reference, loaded_bases=loaded)
+    assert problems == [] and len(rows) == 1
+    not_comparable = dict(REFERENCE, indicators=REFERENCE["indicators"].assign(comparable=["true", "false"]))
+    _, problems, _ = check_upload("observations", frame_of(HEADER + stock), not_comparable, loaded_bases=loaded)
+    assert problems == []
+
+
 def xlsx_bytes(rows: list[list]) -> bytes:
     book = Workbook()
     sheet = book.active
