@@ -49,6 +49,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "For projecting in meetings: sidebar collapsed, large type, one chart per screen with its takeaway and sources.",
     ),
     "present_previous": ("上一张", "Previous"),
+    "headline_national_competitions": ("国家级及以上竞赛获奖", "National+ competition awards"),
     "present_next": ("下一张", "Next"),
     "present_exit": ("退出演示", "Exit"),
     "present_nothing": ("本页没有可演示的图表。", "This page has no chart to present."),

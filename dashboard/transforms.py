@@ -147,12 +147,14 @@ def latest(obs: pd.DataFrame) -> pd.DataFrame:
 
 def headline_table(obs: pd.DataFrame, awards: pd.DataFrame, scope: pd.DataFrame, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per institution: its latest headline figures ('not reported' where missing)
-    and its counted awards at national level or above."""
+    and its counted competition awards at national level or above (honours and prizes are
+    other things, shown on the profile)."""
     chosen = latest(obs[obs["indicator_id"].isin(HEADLINE_INDICATORS)])
     names = indicators.set_index("indicator_id")[name_column(lang)]
     missing = t("not_reported", lang)
     rows = []
-    counted = counted_awards(awards)
+    counted = competitions(counted_awards(awards))
+    label = t("headline_national_competitions", lang)
     for _, institution in scope.iterrows():
         row = {t("institution", lang): institution[name_column(lang)]}
         mine = chosen[chosen["institution_id"] == institution["institution_id"]]
@@ -168,7 +170,6 @@ def headline_table(obs: pd.DataFrame, awards: pd.DataFrame, scope: pd.DataFrame,
                     suffix += "，" + v("kind", "target", lang) if lang == "zh" else ", target"
                 row[names.get(indicator_id, indicator_id)] = f"{text}（{suffix}）" if lang == "zh" else f"{text} ({suffix})"
         national = counted[(counted["institution_id"] == institution["institution_id"]) & counted["level"].isin(["international", "national"])]
-        label = "国家级及以上获奖" if lang == "zh" else "National+ awards"
         if national.empty:
             row[label] = missing
         else:

@@ -78,11 +78,12 @@ def test_award_score_never_adds_items_to_person_times(data):
 def test_headline_awards_list_each_unit_apart(data):
     table = transforms.headline_table(data["obs"], data["awards"], data["scope"], data["indicators"], "zh")
     tianjin = table[table["院校"] == "天津轻工职业技术学院"].iloc[0]
-    # Items (1 institution first prize, 1 teacher third prize, 2 student bronzes, and the
-    # institution's 5 national honours: research centre, forum award, poverty-relief
-    # collective, two alliance posts) and the report's person-times totals (1 student,
-    # 20 teachers): listed, never added. The headline counts every award category today.
-    assert tianjin["国家级及以上获奖"] == "9项；21人次"
+    # Competition items (1 teacher third prize, 2 student bronzes) and the report's
+    # person-times totals (1 student, 20 teachers): listed, never added. The institution's
+    # product prize and national honours are not competitions and are not counted here.
+    assert tianjin["国家级及以上竞赛获奖"] == "3项；21人次"
+    english = transforms.headline_table(data["obs"], data["awards"], data["scope"], data["indicators"], "en")
+    assert "National+ competition awards" in english.columns
 
 
 def test_headline_table_says_not_reported(data):
