@@ -71,7 +71,7 @@ def test_xlsx_download_holds_the_rows_on_screen(server, page):
     sheet = book["数据"]
     assert sheet.freeze_panes == "A2"
     headers = [cell.value for cell in sheet[1]]
-    assert headers[:10] == ["院校", "主题", "指标", "时期", "数值", "单位", "限定", "类型", "数值（含标记）", "来源"]
+    assert headers[:11] == ["院校", "主题", "指标", "时期", "数值", "单位", "限定", "类型", "统计口径", "数值（含标记）", "来源"]
     assert sheet.column_dimensions["A"].width >= 16  # 天津轻工职业技术学院 fits
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(screen)
@@ -79,13 +79,13 @@ def test_xlsx_download_holds_the_rows_on_screen(server, page):
         assert on_screen == [shown_number(cell) if cell is not None else "" for cell in in_book[: len(on_screen)]]
     # A known figure from the curated data, on screen and in the workbook alike.
     dalian = next(row for row in rows if row[0] == "大连职业技术学院")
-    assert (dalian[2], dalian[3], dalian[4], dalian[8]) == ("党委理论学习中心组学习次数", "2021年", 10, "10次")
+    assert (dalian[2], dalian[3], dalian[4], dalian[9]) == ("党委理论学习中心组学习次数", "2021年", 10, "10次")
     assert ["大连职业技术学院", "党建", "党委理论学习中心组学习次数", "2021年", "10"] in [row[:5] for row in screen]
 
     glossary = list(book["指标说明"].iter_rows(values_only=True))
     assert glossary[0][:3] == ("指标编号", "主题", "指标") and [row[2] for row in glossary[1:]] == ["党委理论学习中心组学习次数"]
     sources = [row[1] for row in book["来源"].iter_rows(min_row=2, values_only=True)]
-    assert {row[9] for row in rows} <= set(sources)  # every row's source is listed
+    assert {row[10] for row in rows} <= set(sources)  # every row's source is listed
     about = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True) if row[0]}
     assert about["搜索（指标、院校、摘录）"] == "中心组" and about["数据行数"] == 2
     assert_clean(page)
@@ -143,7 +143,8 @@ def test_pptx_download_is_the_comparison_on_screen(server, page):
     assert in_deck.keys() == screen.keys()
     for key, (value, text) in screen.items():
         assert in_deck[key][0] == pytest.approx(value) and in_deck[key][1] in (text, f"目标 {text}"), key
-    assert in_deck[("大连职业技术学院", "党委理论学习中心组学习次数")] == (pytest.approx(10 / 14), "10次")
+    # Tianjin's figure is for 2020, Dalian's for 2021: each bar says its year.
+    assert in_deck[("大连职业技术学院", "党委理论学习中心组学习次数")] == (pytest.approx(10 / 14), "10次 · 2021年")
     assert ("嘉兴职业技术学院", "党委理论学习中心组学习次数") not in in_deck  # not reported: a gap
     party = next(slide for slide in slides if slide.shapes.title.text_frame.text.startswith("党建"))
     assert "大连职业技术学院《领导班子2021年度工作总结》（2021年）" in "\n".join(
