@@ -304,8 +304,8 @@ def _observation(paragraph, index, figure, figures, sentences, clauses, section,
     if measured_note:
         notes.append(measured_note)
     basis = cx.basis(clause, re.split(r"[，,。]", text, maxsplit=1)[0], period)
-    if basis == "flow" and measured and figure.unit == "%":
-        basis = "stock"  # a rate measured at a date (截至12月31日) is a stock, as the curated rates are
+    if basis == "flow" and figure.unit == "%" and not RATE_CHANGE.search(clause):
+        basis = "stock"  # a rate is measured at a point in time (the data guide's rule); a change in it is a flow
     confidence = 0.85
     if figure.spelled:
         confidence -= 0.15 if figure.value != 1 else 0.45  # 一处, 一批: mostly words, not counts
@@ -376,9 +376,13 @@ def _listed(paragraph, index, figures, sentences, clauses, section, facts, optio
     return out
 
 
+RATE_CHANGE = re.compile(r"提升|提高|增长|增加|下降|降低|减少|增幅|降幅|同比|环比|百分点")
+
+
 def _words(place: Place, figure: Figure) -> str:
-    """What the suggestion reads: the figure's clause and the words before it."""
-    before = place.text[max(place.sentence[0], figure.start - 24):figure.start]
+    """What the suggestion reads: the figure's clause and the words before it within the
+    clause (a neighbouring clause's figure would pull towards its own indicator)."""
+    before = place.text[max(place.clause[0], figure.start - 24):figure.start]
     return f"{before} {place.clause_text()} {figure.unit}"
 
 
