@@ -385,6 +385,8 @@ def _award(data_dir, **cells):
                is_total="false", derivation="", source_id="test_college_1_2021", evidence="合成测试数据：2项",
                notes="", conflict="")
     row.update({key: str(value) for key, value in cells.items()})
+    if "evidence" not in cells:
+        row["evidence"] = f"合成测试数据：{row['count']}项"  # the count as its evidence states it
     return append_row(data_dir / "awards.csv", **row)
 
 
