@@ -44,16 +44,35 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except KeyboardInterrupt:
-        where = f"{target} was left as it was" if target else "nothing was loaded"
-        print(f"interrupted; {where}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted(target)
     except Exception as error:  # a bug, not bad data: say what failed, never a traceback
+        if _is_interrupt(error):
+            return _interrupted(target)
         stage = _STAGE[0]
         detail = f"{type(error).__name__}: {str(error)[:300]}"
         print(text("internal_error", args.lang, {"doing": stage[0].format(dir=args.data_dir, db=target),
                                                    "doing_zh": stage[1].format(dir=args.data_dir, db=target),
                                                    "error": detail}), file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _interrupted(target) -> int:
+    where = f"{target} was left as it was" if target else "nothing was loaded"
+    print(f"interrupted; {where}", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _is_interrupt(error: BaseException) -> bool:
+    """Ctrl-C inside a DuckDB query surfaces as DuckDB's own error (InterruptException, or
+    a RuntimeError "Query interrupted"), with the KeyboardInterrupt as its context."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt) or type(seen).__name__ == "InterruptException":
+            return True
+        if isinstance(seen, RuntimeError) and str(seen).strip() == "Query interrupted":
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 _READING = ("reading and checking the files in {dir}", "读取并检查 {dir} 中的文件")
