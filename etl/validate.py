@@ -10,6 +10,7 @@ good, by the same SQL casts the warehouse load uses.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -772,7 +773,7 @@ class _Checker:
             [source_ids]))
 
 
-_SPACE = __import__("re").compile("[\\s\u3000\u00a0]+")
+_SPACE = re.compile("[\\s\u3000\u00a0]+")
 
 
 def _squeeze(text: str) -> str:

@@ -120,12 +120,13 @@ def test_build_is_idempotent(tmp_path, data_dir):
 
 
 def test_rebuild_replaces_the_old_content(built, data_dir):
-    edit_row(data_dir / "observations.csv", 0, value="11")
+    # (A changed note, not a changed value: a value must stay the one its evidence states.)
+    edit_row(data_dir / "observations.csv", 0, notes="重建后的说明")
     warehouse.build(validate_dir(data_dir), built)
     con = duckdb.connect(str(built), read_only=True)
     assert con.execute(
-        "SELECT value FROM observations WHERE indicator_id = 'pb_central_group_sessions' AND institution_id = 'dalian_vtc'"
-    ).fetchall() == [(11.0,)]
+        "SELECT notes FROM observations WHERE indicator_id = 'pb_central_group_sessions' AND institution_id = 'dalian_vtc'"
+    ).fetchall() == [("重建后的说明",)]
 
 
 def test_invalid_input_leaves_the_old_database_identical(built, data_dir):

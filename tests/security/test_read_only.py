@@ -157,7 +157,7 @@ def test_the_connection_never_spills_to_disk(private_warehouse):
 
 GOOD_UPLOAD = (
     "institution_id,indicator_id,period,period_end,period_type,value,qualifier,kind,basis,source_id,evidence,notes\n"
-    "dalian_vtc,oth_graduates,2022,,calendar_year,3500,exact,actual,flow,dalian_2021_summary,摘录,\n"
+    "dalian_vtc,oth_graduates,2022,,calendar_year,3500,exact,actual,flow,dalian_2021_summary,毕业生3500人,\n"
 ).encode("utf-8")
 
 
