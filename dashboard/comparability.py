@@ -87,47 +87,46 @@ def comparison_sets(obs: pd.DataFrame, institutions, period: int | None = None) 
                                 ascending=[True, False, False, False, False, False])
     best = groups.drop_duplicates("indicator_id").set_index("indicator_id")
 
-    parts = []
-    for indicator_id, rows in keyed.groupby("indicator_id", sort=False):
-        if indicator_id in best.index:
-            chosen_key = best.loc[indicator_id, key]
-            inside = (rows[key] == chosen_key.to_numpy()).all(axis=1)
-            size = int(best.loc[indicator_id, "n"])
-        else:
-            chosen_key, inside, size = None, pd.Series(False, index=rows.index), 0
-        in_rows = _one_per_institution(rows[inside]).assign(in_set=True, left_out="")
-        others = rows[~inside & ~rows["institution_id"].isin(in_rows["institution_id"])]
-        # The nearest other figure: a result before a target, then the latest.
-        others = others.assign(_actual=others["kind"].eq("actual")).sort_values(
-            ["institution_id", "_actual", "end_year", "start_year"], ascending=[True, False, False, False]
-        ).drop_duplicates("institution_id").drop(columns="_actual")
-        others = others.assign(in_set=False, left_out=[
-            _reason(row, chosen_key) for _, row in others.iterrows()
-        ])
-        part = pd.concat([in_rows, others])
-        part["set_size"] = size
-        if size == 1:
-            part.loc[part["in_set"], "left_out"] = "only_one"
-        for field in LIKE_FIELDS:
-            value = None if chosen_key is None else chosen_key[f"k_{field}"]
-            part[f"set_{field}"] = None if value is None or value == _BLANK else value
-        parts.append(part)
-    out = pd.concat(parts)
-    order = {iid: position for position, iid in enumerate(chosen)}
-    out = out.assign(_order=out["institution_id"].map(order)).sort_values(["_order"], kind="stable")
-    out = out.drop(columns=["_order", "end_year", "start_year", *key])
+    # Vectorised over all indicators at once (a loop per indicator cost seconds per rerun).
+    best_key = best[[*key, "n"]].rename(columns={k: f"b_{k[2:]}" for k in key} | {"n": "set_size"})
+    keyed = keyed.assign(_position=range(len(keyed))).join(best_key, on="indicator_id")
+    has_set = keyed["set_size"].notna()
+    inside = has_set.copy()
+    for field in LIKE_FIELDS:
+        inside &= keyed[f"k_{field}"].eq(keyed[f"b_{field}"])
+    exact = keyed["qualifier"].eq("exact") if "qualifier" in keyed.columns else pd.Series(True, index=keyed.index)
+    in_rows = (keyed[inside].assign(_exact=exact[inside])
+               .sort_values(["indicator_id", "institution_id", "_exact", "_position"], ascending=[True, True, False, False])
+               .drop_duplicates(["indicator_id", "institution_id"]).drop(columns="_exact"))
+    in_rows = in_rows.assign(in_set=True, left_out="")
+    pairs = pd.MultiIndex.from_frame(in_rows[["indicator_id", "institution_id"]])
+    outside = keyed[~inside]
+    outside = outside[~pd.MultiIndex.from_frame(outside[["indicator_id", "institution_id"]]).isin(pairs)]
+    # The nearest other figure: a result before a target, then the latest.
+    others = (outside.assign(_actual=outside["kind"].eq("actual"))
+              .sort_values(["indicator_id", "institution_id", "_actual", "end_year", "start_year"],
+                           ascending=[True, True, False, False, False])
+              .drop_duplicates(["indicator_id", "institution_id"]).drop(columns="_actual"))
+    reason = pd.Series("", index=others.index, dtype=object)
+    for field in LIKE_FIELDS:  # the first field that differs names the reason
+        differs = reason.eq("") & others[f"k_{field}"].ne(others[f"b_{field}"])
+        reason[differs] = REASON_OF_FIELD[field]
+    reason[reason.eq("") | others["set_size"].isna()] = "other_period"
+    others = others.assign(in_set=False, left_out=reason)
+    out = pd.concat([in_rows, others])
+    out["set_size"] = out["set_size"].fillna(0).astype(int)
+    out.loc[out["in_set"] & out["set_size"].eq(1), "left_out"] = "only_one"
+    for field in LIKE_FIELDS:
+        out[f"set_{field}"] = pd.Series([None if pd.isna(v) or v == _BLANK else v for v in out[f"b_{field}"]],
+                                         index=out.index, dtype=object)
+    out["in_set"] = out["in_set"].astype(bool)
     # Indicators in their first-seen order, institutions in the order chosen.
     first_seen = {iid: position for position, iid in enumerate(dict.fromkeys(mine["indicator_id"]))}
-    return out.sort_values("indicator_id", key=lambda s: s.map(first_seen), kind="stable").reset_index(drop=True)
-
-
-def _reason(row: pd.Series, chosen_key) -> str:
-    if chosen_key is None:
-        return "other_period"
-    for field in LIKE_FIELDS:
-        if row[f"k_{field}"] != chosen_key[f"k_{field}"]:
-            return REASON_OF_FIELD[field]
-    return "other_period"
+    order = {iid: position for position, iid in enumerate(chosen)}
+    out = out.assign(_indicator=out["indicator_id"].map(first_seen), _institution=out["institution_id"].map(order))
+    out = out.sort_values(["_indicator", "_institution"], kind="stable")
+    drop = ["_indicator", "_institution", "_position", "end_year", "start_year", *key, *(f"b_{f}" for f in LIKE_FIELDS)]
+    return out.drop(columns=drop).reset_index(drop=True)
 
 
 def like_for_like(sets: pd.DataFrame, comparable_only: bool = True) -> pd.DataFrame:

@@ -68,7 +68,8 @@ def test_problems_are_shown_row_by_row(curated_db, monkeypatch):
     at = fill(curate(curated_db, monkeypatch, "zh"))
     at.text_input(key="curate_source_id").set_value("dalian_2021_summary").run()  # a source already loaded
     frame = at.session_state["curate_observations"].copy()
-    frame["accept"] = True  # every candidate, the empty indicators too
+    frame["accept"] = True  # every candidate
+    frame.loc[frame.index[0], "indicator_id"] = ""  # one accepted without an indicator: a problem on its row
     at.session_state["curate_observations"] = frame
     at.button(key="curate_check").click().run()
     assert not at.exception
