@@ -19,17 +19,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import format_value, period_label, t, v
+from .palette import PALETTE, colours_for
 from .safe_text import for_plotly, for_plotly_all
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-# Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau for more).
-PALETTE = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
-    "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#9C755F", "#76B7B2",
-)
+# The colleges' colours live in dashboard/palette.py (PALETTE is re-exported here).
 MISSING_COLOUR = "#8a8a8a"
-# Too pale to mark one institution on a light histogram.
-PALE = {"#F0E442", "#56B4E9", "#76B7B2"}
+# Too pale to mark one institution on a light histogram (the palette has none such now).
+PALE: frozenset[str] = frozenset()
 LEVEL_COLOURS = {
     "international": "#4B0082", "national": "#0072B2", "provincial": "#009E73",
     "municipal": "#E69F00", "school": "#999999",
@@ -45,9 +42,10 @@ THEME_COLOURS = {
 
 
 def institution_colours(institution_ids) -> dict[str, str]:
-    """One colour per institution, fixed by its place in the full list, so every page
-    paints an institution alike."""
-    return {iid: PALETTE[index % len(PALETTE)] for index, iid in enumerate(sorted(institution_ids))}
+    """One colour per institution, by its place in the order given: pass the chosen
+    colleges first, in the order chosen (palette.selection_first), so up to six of them
+    always differ (palette.colours_for)."""
+    return colours_for(institution_ids)
 
 
 def chart_config(title: str) -> dict:

@@ -17,6 +17,7 @@ from . import filters as flt
 from .charts import chart_config, for_projection, institution_colours, story
 from .db import WarehouseRef, WarehouseUnavailable, current_ref
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, t, v
+from .palette import selection_first
 from .safe_text import for_markdown
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
@@ -355,7 +356,9 @@ def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Conte
     )
     _sync_url(flt.to_params(chosen_filters, lang, options))
     scope = queries.institutions_in_scope(ref, chosen_filters)
+    # Colours in the order of selection: the colleges picked first, then the rest in view.
+    order = selection_first(chosen_filters.institutions, scope["institution_id"].tolist() + everyone["institution_id"].tolist())
     return Context(
         ref=ref, options=options, filters=chosen_filters, lang=lang, scope=scope,
-        institutions=everyone, colours=institution_colours(everyone["institution_id"].tolist()), field=allowed,
+        institutions=everyone, colours=institution_colours(order), field=allowed,
     )

@@ -87,9 +87,9 @@ def test_png_export_is_3x_and_named_after_the_title():
     assert config["toImageButtonOptions"]["filename"] == "vocdash_毕业去向落实率_%_2021年"
 
 
-def test_colours_are_the_same_whatever_the_selection():
-    everyone = charts.institution_colours(["a", "b", "c"])
-    assert charts.institution_colours(["c", "a", "b"]) == everyone
+def test_colours_follow_the_order_given():
+    # By the order of selection, not by place in the full list: six chosen always differ.
+    assert charts.institution_colours(["c", "a", "b"]) == dict(zip("cab", charts.PALETTE))
 
 
 def test_award_stack_and_scores(setup):
