@@ -672,15 +672,30 @@ def figure_period_label(period: int, period_end, period_type: str, basis, since,
     return text
 
 
+# English units of one: "1 person", not "1 persons".
+SINGULAR_EN = {"persons": "person", "person_times": "person-time", "items": "item", "times": "time",
+               "places": "place", "points": "point"}
+
+
+def ordinal_en(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 def format_value(value: float, unit: str, qualifier: str = "exact", lang: str = "zh", with_unit: bool = True) -> str:
-    """96.08%, ≈400人, >1,400人, ≥7:1."""
+    """96.08%, ≈400人, >1,400人, ≥7:1; a rank as a place: 第14名 / 14th; 1 person."""
     mark = QUALIFIER_MARKS.get(qualifier, "")
     number = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     if unit == "percent":
         return f"{mark}{number}%"
     if unit == "ratio":
         return f"{mark}{number}:1"
+    if unit == "rank" and with_unit and value == int(value):
+        return f"{mark}第{int(value)}名" if lang == "zh" else f"{mark}{ordinal_en(int(value))}"
     if not with_unit or (lang == "en" and unit == "count"):
         return f"{mark}{number}"
     label = v("unit", unit, lang)
+    if lang == "en" and value == 1 and unit in SINGULAR_EN:
+        label = SINGULAR_EN[unit]
     return f"{mark}{number}{label}" if lang == "zh" else f"{mark}{number} {label}"

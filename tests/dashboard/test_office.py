@@ -56,8 +56,16 @@ def test_csv_neutralises_text_and_keeps_numbers():
     text = exports.csv_bytes(frame).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert [row[0] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "'+1", "'-1+2", "'@SUM(1)", "'\tx", "'\rx", "fine", ""]
-    assert [row[1] for row in rows[1:]][:2] == ["-5.0", "1.5"]  # a negative number stays a number
+    assert [row[1] for row in rows[1:]][:2] == ["-5", "1.5"]  # a negative number stays a number
+    assert [row[1] for row in rows[1:]][-1] == ""  # missing stays empty
     assert text.endswith("\r\n")
+
+
+def test_csv_writes_whole_numbers_without_a_decimal_point():
+    frame = pd.DataFrame({"value": [288.0, 96.08, 1400.0, None, 0.1 + 0.2], "period": [2021, 2022, 2023, 2024, 2025]})
+    rows = list(csv.reader(io.StringIO(exports.csv_bytes(frame).decode("utf-8-sig"), newline="")))
+    assert [row[0] for row in rows[1:]] == ["288", "96.08", "1400", "", "0.30000000000000004"]
+    assert [row[1] for row in rows[1:]] == ["2021", "2022", "2023", "2024", "2025"]
 
 
 # --- Excel -----------------------------------------------------------------------------
