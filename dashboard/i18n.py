@@ -471,6 +471,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Lower-case columns (institution_id, …) are machine-readable IDs for joining with other data.",
     ),
     "notes_heading": ("注意事项", "Notes"),
+    "notes_original": ("备注", "Notes (original language: Chinese)"),
+    "evidence_original": ("原文摘录", "Evidence (verbatim, Chinese)"),
+    "xlsx_note_original": (
+        "“原文摘录”照录报告原文；“备注”为整理人员所写。",
+        "Evidence quotes the source reports word for word and Notes are the curators' own: both stay in the original language (Chinese), so nothing is lost in translation.",
+    ),
+    "xlsx_note_print": (
+        "打印：各表为 A4 横向、按页宽缩放，每页重复表头；右侧机器编号列不打印；本说明页为 A4 纵向一页。",
+        "Printing: each sheet is A4 landscape, scaled to the page width, with the header row on every page; the machine-readable ID columns on the right are not printed; this About sheet is one A4 portrait page.",
+    ),
     "deck_institutions": ("对比院校", "Institutions compared"),
     "deck_theme_title": ("{theme}：共同报告的指标", "{theme}: indicators they share"),
     "deck_method": (

@@ -91,11 +91,15 @@ class _Formats:
         self.header = book.add_format({**base, "bold": True, "bg_color": "#E8EEF4", "bottom": 1, "text_wrap": True})
         self.text = book.add_format(base)
         self.wrap = book.add_format({**base, "text_wrap": True})
+        self.wrap_left = book.add_format({**base, "text_wrap": True, "align": "left"})
         self.number = book.add_format(base)
         self.date = book.add_format({**base, "num_format": "yyyy-mm-dd", "align": "left"})
         self.link = book.add_format({**base, "font_color": "#0563C1", "underline": 1})
         self.title = book.add_format({**base, "bold": True, "font_size": 14})
         self.label = book.add_format({**base, "bold": True})
+        # A plain calendar year stays a number: 2021 reads 2021年 in Chinese, 2021 in English.
+        self.year = {lang: book.add_format({**base, "num_format": fmt, "align": "left"})
+                     for lang, fmt in (("zh", '0"年"'), ("en", "0"))}
 
 
 def _write_cell(sheet, row: int, col: int, value, fmt, formats: _Formats) -> None:
@@ -121,29 +125,92 @@ def _write_cell(sheet, row: int, col: int, value, fmt, formats: _Formats) -> Non
             sheet.write_string(row, col, text, fmt)
 
 
-def _write_frame(sheet, frame: pd.DataFrame, formats: _Formats, wide: Sequence[str] = ()) -> None:
+# How wide a column may grow before its text wraps, so a sheet fitted to the width of an
+# A4 landscape page (about 150 character cells at 100%) keeps legible type: long text
+# (evidence, notes, sources, definitions) wraps at LONG_TEXT_WIDTH, anything else at
+# PRINT_WRAP_WIDTH.
+PRINT_WRAP_WIDTH = 10
+LONG_TEXT_WIDTH = 16
+LINE_HEIGHT = 14.5  # points per line of 10 pt text (CJK fonts set lines about 1.4 em apart)
+_PLAIN_YEAR = frozenset("0123456789")
+
+
+def _year_number(value, lang: str) -> int | None:
+    """2021 for a period label that is just a calendar year ('2021年' / '2021'), else None."""
+    if not isinstance(value, str):
+        return None
+    digits = value.removesuffix("年") if lang == "zh" else value
+    return int(digits) if len(digits) == 4 and set(digits) <= _PLAIN_YEAR else None
+
+
+def _print_setup(sheet, title: str, columns: int, rows: int, landscape: bool = True) -> None:
+    """A4, fitted to one page wide (as many pages tall as it takes), header row on every
+    page, the title in the page header and 'page / pages' in the footer. `columns`: how
+    many columns print (machine-readable id columns to the right are left off paper)."""
+    sheet.set_paper(9)  # A4
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.print_area(0, 0, max(rows, 1), max(columns - 1, 0))
+    header = title[:150].replace("&", "&&")  # Excel caps a page header at 255 characters
+    sheet.set_header(f'&L&"{CJK_FONT},Regular"&9{header}')
+    sheet.set_footer("&R&9&P / &N")
+
+
+def _write_frame(sheet, frame: pd.DataFrame, formats: _Formats, wide: Sequence[str] | Mapping[str, int] = (), *, lang: str = "zh",
+                 title: str = "", year_columns: Sequence[str] = (), printed: int | None = None) -> None:
     """A frame as a sheet: bold header in row 1, frozen, with an autofilter; columns sized
-    to their content (CJK counts double, capped), long text wrapped."""
+    to their content (CJK counts double), long text wrapped at a width that prints; set up
+    to print (see _print_setup): the first `printed` columns, by default those before the
+    lower-case id columns at the end.
+    year_columns: period labels written as numbers where they are a plain calendar year."""
     columns = list(frame.columns)
     for col, name in enumerate(columns):
         _write_cell(sheet, 0, col, str(name), formats.header, formats)
     records = frame.to_numpy(dtype=object)
+    # Lines per row, so wrapped text gets its height: LibreOffice does not grow rows to
+    # fit on opening a file, and a fixed height would cut the text off.
+    lines = [1] * (len(records) + 1)
+    if printed is None:
+        printed = next((index for index, name in enumerate(columns) if str(name).islower() and "_" in str(name)), len(columns))
     for col, name in enumerate(columns):
         values = records[:, col] if len(records) else []
         widest = max([display_width(_cell_text(value)) for value in values[:2000]] or [0])
         header = display_width(name)
-        wraps = widest > MAX_COLUMN_WIDTH or name in wide
+        cap = (wide.get(name, LONG_TEXT_WIDTH) if isinstance(wide, Mapping) else LONG_TEXT_WIDTH) if name in wide else PRINT_WRAP_WIDTH
+        wraps = widest > cap or name in wide
         numeric = pd.api.types.is_numeric_dtype(frame[name].dtype) and not pd.api.types.is_bool_dtype(frame[name].dtype)
         fmt = formats.wrap if wraps else formats.number if numeric else formats.text
-        width = min(max(widest, min(header, 24), MIN_COLUMN_WIDTH) + 2, MAX_COLUMN_WIDTH)
+        # A header wraps onto two lines rather than widen its column past its content.
+        width = min(max(widest, min(header, 10), MIN_COLUMN_WIDTH), cap) + 2
         sheet.set_column(col, col, width)
+        years = name in year_columns
+        if col < printed:
+            lines[0] = max(lines[0], _lines(str(name), width))
         for row, value in enumerate(values, start=1):
-            _write_cell(sheet, row, col, value, fmt, formats)
+            year = _year_number(value, lang) if years else None
+            if year is not None:
+                sheet.write_number(row, col, year, formats.year[lang])
+            else:
+                _write_cell(sheet, row, col, value, fmt, formats)
+                if wraps and col < printed:
+                    lines[row] = max(lines[row], _lines(_cell_text(value), width))
+    for row, count in enumerate(lines):
+        if count > 1:
+            sheet.set_row(row, LINE_HEIGHT * count + 2)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(frame), 1), max(len(columns) - 1, 0))
     sheet.repeat_rows(0)
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
+    _print_setup(sheet, title, printed, len(frame))
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a text takes in a wrapped column of `width` character cells (CJK double)."""
+    usable = max(width - 1.5, 1)
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in str(text).split("\n")) if text else 1
 
 
 def _yes_no(value, lang: str, none_key: str = "no_direction") -> str:
@@ -222,36 +289,75 @@ def xlsx_bytes(
     formats = _Formats(book)
 
     data = book.add_worksheet(t("xlsx_sheet_data", lang))
-    _write_frame(data, table, formats, wide=[t("evidence", lang), t("notes", lang)])
-    header = title[:150].replace("&", "&&")  # Excel caps a page header at 255 characters
-    data.set_header(f'&L&"{CJK_FONT},Regular"{header}')
-    data.set_footer("&R&P / &N")
+    table, on_paper = _print_order(table, lang)
+    table = table.rename(columns=_original_language_headers(lang))
+    long_text = [t(key, lang) for key in ("evidence", "evidence_original", "notes", "notes_original", "source", "conflict")]
+    _write_frame(data, table, formats, wide=long_text,
+                 lang=lang, title=title, year_columns=[t("period", lang)], printed=on_paper)
 
+    sheet_title = f"{title} · "
     _write_frame(book.add_worksheet(t("xlsx_sheet_indicators", lang)), _indicator_sheet(indicators, lang), formats,
-                 wide=[t("definition", lang)])
-    _write_frame(book.add_worksheet(t("xlsx_sheet_sources", lang)), _source_sheet(sources, lang), formats)
+                 wide={t("definition", lang): 56, t("indicator", lang): 24}, lang=lang, title=sheet_title + t("xlsx_sheet_indicators", lang))
+    _write_frame(book.add_worksheet(t("xlsx_sheet_sources", lang)), _source_sheet(sources, lang), formats,
+                 wide={t("source_title", lang): 36, t("document", lang): 24, t("url", lang): 24}, lang=lang, title=sheet_title + t("xlsx_sheet_sources", lang))
 
+    # The About sheet: one A4 portrait page, label and text side by side.
     info = book.add_worksheet(t("xlsx_sheet_about", lang))
-    info.set_column(0, 0, 16)
-    info.set_column(1, 1, 100)
-    _write_cell(info, 0, 0, title, formats.title, formats)
+    info.set_column(0, 0, 18)
+    info.set_column(1, 1, 72)
     lines = [
         (t("exported_at", lang), export_time_text(lang, exported_at)),
         (t("row_count", lang), len(table)),
         *((label, text) for label, text in (about or {}).items()),
     ]
     row = 2
+
+    def line(label, text) -> None:
+        nonlocal row
+        if label:
+            _write_cell(info, row, 0, label, formats.label, formats)
+        # A count stays a number, set left like the text around it.
+        _write_cell(info, row, 1, text, formats.wrap_left if isinstance(text, int) else formats.wrap, formats)
+        count = max(_lines(str(text), 72), _lines(str(label or ""), 18))
+        info.set_row(row, LINE_HEIGHT * count + 3)
+        row += 1
+
     for label, text in lines:
-        _write_cell(info, row, 0, label, formats.label, formats)
-        _write_cell(info, row, 1, text, formats.wrap, formats)
-        row += 1
+        line(label, text)
     row += 1
-    _write_cell(info, row, 0, t("notes_heading", lang), formats.label, formats)
-    for key in ("xlsx_note_missing", "xlsx_note_marks", "xlsx_note_quote", "xlsx_note_ids"):
-        _write_cell(info, row, 1, t(key, lang), formats.wrap, formats)
-        row += 1
+    for index, key in enumerate(("xlsx_note_missing", "xlsx_note_marks", "xlsx_note_original", "xlsx_note_quote",
+                                 "xlsx_note_ids", "xlsx_note_print")):
+        line(t("notes_heading", lang) if index == 0 else "", t(key, lang))
+    _write_cell(info, 0, 0, title, formats.title, formats)
+    _print_setup(info, title, 2, row, landscape=False)
+    info.fit_to_pages(1, 1)
     book.close()
     return buffer.getvalue()
+
+
+# The Data sheet's columns that go on paper, in this order: who, what, when, the figure with
+# its mark and unit, and where it comes from. The plain number, unit and qualifier columns
+# (the same figure, split for calculation) and the machine-readable ids follow, unprinted,
+# so the printed columns fit an A4 page's width in legible type.
+PRINTED_DATA_COLUMNS = ("institution", "theme", "indicator", "period", "value_marked", "kind", "basis", "source",
+                        "evidence", "derivation", "notes", "conflict")
+
+
+def _print_order(table: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, int]:
+    """The Data sheet's columns in print order, and how many of them print."""
+    labels = [t(key, lang) if key != "value_marked" else t("value", lang) + ("（含标记）" if lang == "zh" else " (marked)")
+              for key in PRINTED_DATA_COLUMNS]
+    first = [label for label in labels if label in table.columns]
+    rest = [column for column in table.columns if column not in first]
+    return table[first + rest], len(first)
+
+
+def _original_language_headers(lang: str) -> dict[str, str]:
+    """In the English file the quoted evidence and the curators' notes stay in the
+    reports' language (Chinese): their headers say so."""
+    if lang != "en":
+        return {}
+    return {t("notes", lang): t("notes_original", lang), t("evidence", lang): t("evidence_original", lang)}
 
 
 # --- PowerPoint ------------------------------------------------------------------------

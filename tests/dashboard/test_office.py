@@ -88,8 +88,9 @@ def test_xlsx_sheets_headers_and_types(data):
     sheet = book["数据"]
     assert sheet.freeze_panes == "A2"
     headers = [cell.value for cell in sheet[1]]
-    assert headers[:4] == ["院校", "主题", "指标", "时期"]
-    assert headers == list(table.columns)
+    # The columns that print come first; the split-out number, unit and qualifier and the ids follow.
+    assert headers[:5] == ["院校", "主题", "指标", "时期", "数值（含标记）"]
+    assert sorted(headers) == sorted(table.columns)
     assert sheet.max_row == 1 + len(table)
     assert sheet.auto_filter.ref.startswith("A1:")
 
@@ -99,8 +100,10 @@ def test_xlsx_sheets_headers_and_types(data):
     assert cell.value == pytest.approx(float(table.loc[0, "数值"]))
 
     widths = {letter: dim.width for letter, dim in sheet.column_dimensions.items()}
-    assert widths["A"] and widths["A"] >= 16  # 大连职业技术学院 = 8 CJK = 16 cells
     assert max(widths.values()) <= office.MAX_COLUMN_WIDTH + 1  # XlsxWriter adds its 0.71 padding
+    # 大连职业技术学院 (16 cells) wraps in a column capped for print, in a row tall enough for it.
+    assert sheet.cell(row=2, column=1).alignment.wrap_text
+    assert sheet.row_dimensions[2].height >= 2 * office.LINE_HEIGHT
     evidence_col = headers.index("原文摘录") + 1
     assert sheet.cell(row=3, column=evidence_col).alignment.wrap_text
 
@@ -128,11 +131,60 @@ def test_xlsx_sheets_headers_and_types(data):
     assert "未报告" in text and "不等于 0" in text and "2026-01-02 11:04" in text
 
 
+def test_xlsx_prints_on_a4_fitted_to_the_width(data):
+    table, book = _workbook(data, "zh")
+    for name in ("数据", "指标说明", "来源"):
+        sheet = book[name]
+        assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "landscape", name
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0, name  # None: the default, 1
+        assert sheet.print_title_rows.replace("$", "") == "1:1", name  # the header row on every page
+        assert "&P / &N" in sheet.oddFooter.right.text
+    data_sheet = book["数据"]
+    headers = [cell.value for cell in data_sheet[1]]
+    printed = data_sheet.print_area[0].split("!")[1] if isinstance(data_sheet.print_area, list) else data_sheet.print_area.split("!")[1]
+    last = openpyxl.utils.column_index_from_string(printed.split(":")[1].strip("$").rstrip("0123456789$"))
+    on_paper = headers[:last]
+    assert "数值（含标记）" in on_paper and "来源" in on_paper and "原文摘录" in on_paper
+    assert not any(h.islower() for h in on_paper)  # machine ids stay off paper
+    about = book["说明"]
+    assert about.page_setup.orientation == "portrait" and about.page_setup.paperSize == 9
+    assert about.page_setup.fitToWidth in (None, 1) and about.page_setup.fitToHeight in (None, 1)  # one page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_xlsx_stores_numbers_and_plain_years_as_numbers(data, lang):
+    table, book = _workbook(data, lang)
+    sheet = book["数据" if lang == "zh" else "Data"]
+    headers = [cell.value for cell in sheet[1]]
+    period = headers.index("时期" if lang == "zh" else "Period") + 1
+    value = headers.index("数值" if lang == "zh" else "Value") + 1
+    years = [sheet.cell(row=r, column=period) for r in range(2, sheet.max_row + 1)]
+    plain = [cell for cell in years if cell.data_type == "n"]
+    assert plain and all(isinstance(cell.value, int) and 1949 <= cell.value <= 2100 for cell in plain)
+    assert all(cell.number_format == ('0"年"' if lang == "zh" else "0") for cell in plain)
+    # An academic year or a span is a label, kept as text.
+    assert all(("学年" in cell.value or "AY" in cell.value or "–" in cell.value or "截至" in cell.value
+                or "since" in cell.value or "as of" in cell.value) for cell in years if cell.data_type == "s")
+    assert all(sheet.cell(row=r, column=value).data_type == "n" for r in range(2, sheet.max_row + 1))
+
+
+def test_xlsx_in_english_labels_the_chinese_text(data):
+    table, book = _workbook(data, "en")
+    headers = [cell.value for cell in book["Data"][1]]
+    assert "Notes (original language: Chinese)" in headers and "Evidence (verbatim, Chinese)" in headers
+    about = " ".join(str(c.value) for row in book["About"].iter_rows() for c in row if c.value is not None)
+    assert "original language (Chinese)" in about
+    units = {cell.value for cell in book["Data"]["I"]} | {cell.value for row in book["Data"].iter_rows() for cell in row}
+    assert not any(isinstance(text, str) and text.startswith("1 ") and text.endswith(("persons", "items", "times"))
+                   for text in units)
+
+
 def test_xlsx_in_english(data):
     table, book = _workbook(data, "en")
     assert book.sheetnames == ["Data", "Indicators", "Sources", "About"]
     headers = [cell.value for cell in book["Data"][1]]
-    assert headers[:4] == ["Institution", "Theme", "Indicator", "Period"]
+    assert headers[:5] == ["Institution", "Theme", "Indicator", "Period", "Value (marked)"]
     assert book["Data"].max_row == 1 + len(table)
     assert book["Sources"].cell(row=2, column=1).value in set(data["sources"]["institution_en"])
 
