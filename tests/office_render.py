@@ -106,3 +106,22 @@ def overlapping(boxes: list[tuple[str, float, float, float, float]], slack: floa
             if min(a[3], b[3]) - max(a[1], b[1]) > slack and min(a[4], b[4]) - max(a[2], b[2]) > slack:
                 hits.append((a, b))
     return hits
+
+
+def colliding_chars(page: Page, slack: float = 1.0) -> list[tuple[Char, Char]]:
+    """Pairs of characters drawn over one another: labels piled up ("14次14次14次"), a
+    wrapped line run into the next, a caption over a chart. Neighbours in one run that
+    kerning tucks together (the r under a T) are not collisions."""
+    chars = [c for c in page.chars if c.text.strip()]
+    hits = []
+    for i, a in enumerate(chars):
+        for j in range(i + 1, len(chars)):
+            b = chars[j]
+            across = min(a.x1, b.x1) - max(a.x0, b.x0)
+            down = min(a.bottom, b.bottom) - max(a.top, b.top)
+            if across <= slack or down <= slack:
+                continue
+            kerned = j == i + 1 and abs(a.top - b.top) < 0.5 and across < 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
+            if not kerned:
+                hits.append((a, b))
+    return hits
