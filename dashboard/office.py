@@ -499,7 +499,7 @@ def _new_presentation(lang: str) -> Presentation:
             if shape.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:
                 shape.left = int(SLIDE_WIDTH - MARGIN - Inches(NUMBER_WIDTH))
                 shape.top, shape.width, shape.height = int(Inches(7.5 - 0.45)), int(Inches(NUMBER_WIDTH)), int(Inches(0.35))
-            elif shape.left is not None and shape.width is not None:
+            elif shape._element.xfrm is not None:  # one that inherits its place is widened with its parent
                 shape.left, shape.width = int(shape.left * scale), int(shape.width * scale)
     _master_type(master, lang)
     _master_theme(master)
