@@ -770,10 +770,10 @@ def group_stack(frame: pd.DataFrame, group_labels: dict[str, str], key_column: s
 
 # --- presentation, export captions and ranks (issue 14) ----------------------------------
 
-# One slot of a horizontal bar chart on a slide: a bar label in slide type (18 px) needs
-# about 26 px; at 1366x768 the chart gets about 440 px of plot. Charts taller than this
+# One slot of a horizontal bar chart on a slide: a row label in slide type (18 px) needs
+# about 28 px, and at 1366x768 the chart gets about 420 px of plot. Charts taller than this
 # are split over several slides instead of squeezed.
-SLIDE_ROW_SLOTS = 16
+SLIDE_ROW_SLOTS = 14
 
 
 def drawn_points(fig: go.Figure) -> int:
@@ -862,10 +862,13 @@ def for_slide(fig: go.Figure) -> go.Figure:
     )
     big.update_traces(textfont={"size": 17}, selector={"type": "bar"})
     big.update_traces(textfont={"size": 17}, selector={"type": "scatter"})
-    if fig.layout.legend.yanchor == "bottom" and (fig.layout.legend.y or 0) >= 1:
+    legend_shown = fig.layout.showlegend is not False and sum(1 for trace in fig.data if trace.showlegend is not False) > 1
+    if legend_shown and fig.layout.legend.yanchor == "bottom" and (fig.layout.legend.y or 0) >= 1:
         # A legend over the plot would run into the larger title: a line of its own.
         big.update_layout(legend={"x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
                           title={"y": 0.98, "yanchor": "top", "yref": "container"}, margin={"t": 110})
+    elif fig.layout.legend.yanchor == "top" and fig.layout.margin.b:
+        big.update_layout(margin={"b": fig.layout.margin.b})  # a legend below the plot keeps its room
     return big
 
 

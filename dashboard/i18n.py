@@ -52,6 +52,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "present_next": ("下一张", "Next"),
     "present_exit": ("退出演示", "Exit"),
     "present_nothing": ("本页没有可演示的图表。", "This page has no chart to present."),
+    "present_choose": ("选择图表（{k}/{n}）", "Charts ({k}/{n})"),
+    "present_choose_help": (
+        "勾选要放映的图表。只有一所院校数字的图表默认不放映。键盘 ← → 、PageUp / PageDown、空格翻页（翻页笔亦可）。",
+        "Tick the charts to show. Charts with a single college's figure are left out by default. Page with ← →, PageUp / PageDown or space (a presenter's clicker works too).",
+    ),
+    "present_near_empty": ("（仅一所院校的数字）", " (one college's figure only)"),
+    "present_none_chosen": (
+        "没有选中的图表：本页的图表都只有一所院校的数字，默认不放映。可在“选择图表”中勾选。",
+        "No chart chosen: every chart on this page holds a single college's figure and is left out by default. Tick them under Charts.",
+    ),
     # pages
     "page_overview": ("总览", "Overview"),
     "page_employment": ("就业", "Employment"),
