@@ -9,14 +9,14 @@ DB     ?= data/warehouse.duckdb
 CURATED := $(wildcard data/curated/*.csv)
 ETL_CODE := $(wildcard etl/*.py)
 
-.PHONY: run test setup warehouse check clean browser bench load eval-extract bench-extract
+.PHONY: run test setup warehouse check clean browser office bench load eval-extract bench-extract
 
 run: $(DB)
 	VOCDASH_DB=$(DB) $(BIN)/streamlit run app.py \
 		--server.headless true --server.address 127.0.0.1 \
 		$(if $(STREAMLIT_SERVER_PORT),--server.port $(STREAMLIT_SERVER_PORT))
 
-test: $(DB) browser
+test: $(DB) browser office
 	VOCDASH_DB=$(DB) $(BIN)/python -m pytest
 
 # National-scale speed and memory against the budgets; writes docs/benchmarks.md (about 15 min).
@@ -38,6 +38,10 @@ bench-extract: $(VENV)/.installed
 # Debian's chromium and a CJK font for the browser tests (apt when root, else the command).
 browser:
 	@bash scripts/ensure-browser.sh
+
+# LibreOffice Impress and Calc and poppler, to render the decks and workbooks the tests make.
+office:
+	@bash scripts/ensure-office.sh
 
 setup: $(VENV)/.installed
 
