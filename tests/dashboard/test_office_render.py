@@ -49,7 +49,7 @@ def _workbook(data, lang) -> bytes:
 
 @pytest.fixture(scope="module")
 def rendered(ref, tmp_path_factory):
-    """name -> (file bytes, PDF path): decks of 3 and 6 colleges and the workbooks, rendered
+    """name -> (file bytes, its pages read by pdfplumber once): decks of 3 and 6 colleges and the workbooks, rendered
     by one LibreOffice run."""
     need_office()
     from etl import synth
@@ -90,7 +90,7 @@ def rendered(ref, tmp_path_factory):
         own.mkdir()
         shutil.copy(pdf, own / pdf.name)
         to_pngs(own / pdf.name, dpi=80 if name.endswith(".pptx") else 60, last=None if name.endswith(".pptx") else 4)
-        result[name] = (raw, own / pdf.name)
+        result[name] = (raw, pages(own / pdf.name))
     return result
 
 
@@ -100,14 +100,14 @@ WORKBOOKS = ["workbook-zh.xlsx", "workbook-en.xlsx"]
 
 @pytest.mark.parametrize("name", DECKS)
 def test_deck_renders_one_page_per_slide(rendered, name):
-    raw, pdf = rendered[name]
-    assert len(pages(pdf)) == len(Presentation(io.BytesIO(raw)).slides)
+    raw, printed = rendered[name]
+    assert len(printed) == len(Presentation(io.BytesIO(raw)).slides)
 
 
 @pytest.mark.parametrize("name", DECKS)
 def test_deck_text_stays_on_its_slide(rendered, name):
-    _, pdf = rendered[name]
-    for page in pages(pdf):
+    _, printed = rendered[name]
+    for page in printed:
         off = outside(page)
         assert not off, f"{name} slide {page.number}: {''.join(c.text for c in off)[:80]!r} runs off the slide"
 
@@ -115,8 +115,8 @@ def test_deck_text_stays_on_its_slide(rendered, name):
 @pytest.mark.parametrize("name", DECKS)
 def test_deck_text_never_drawn_over_other_text(rendered, name):
     """Piled-up labels ("14次14次14次"), a wrapped caption into the chart, a name over a bar's label."""
-    _, pdf = rendered[name]
-    for page in pages(pdf):
+    _, printed = rendered[name]
+    for page in printed:
         hits = colliding_chars(page)
         assert not hits, f"{name} slide {page.number}: " + "; ".join(f"{a.text!r}@{a.x0:.0f},{a.top:.0f} over {b.text!r}"
                                                                       for a, b in hits[:5])
@@ -124,23 +124,22 @@ def test_deck_text_never_drawn_over_other_text(rendered, name):
 
 @pytest.mark.parametrize("name", DECKS)
 def test_deck_type_is_large_enough_for_a_meeting_room(rendered, name):
-    _, pdf = rendered[name]
-    for page in pages(pdf):
+    _, printed = rendered[name]
+    for page in printed:
         small = [c for c in page.chars if c.text.strip() and c.size < SMALLEST_TYPE_PT]
         assert not small, f"{name} slide {page.number}: {''.join(c.text for c in small)[:60]!r} at {small[0].size:.1f} pt"
 
 
 def test_six_colleges_each_named_on_the_slides(rendered):
-    _, pdf = rendered["deck-6-zh.pptx"]
-    text = "".join(page.text for page in pages(pdf))
+    _, printed = rendered["deck-6-zh.pptx"]
+    text = "".join(page.text for page in printed)
     for number in range(1, SIX + 1):
         assert f"合成院校{number:05d}" in text
 
 
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_workbook_prints_within_its_page_budget_without_cut_columns(rendered, name):
-    raw, pdf = rendered[name]
-    printed = pages(pdf)
+    _, printed = rendered[name]
     assert len(printed) <= WORKBOOK_PAGE_BUDGET, f"{name} prints on {len(printed)} pages"
     for page in printed[:-1]:
         assert page.width > page.height, f"{name} page {page.number} is not landscape"
