@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from . import access, queries
@@ -142,14 +141,18 @@ def main() -> None:
                 with serving(ctx):
                     page.run()
                 return
+            # A page that calls st.stop() (校验 before an upload) ends the whole run: nothing
+            # can be drawn after it. So an exit button goes up first; a page that runs to
+            # its end replaces it with the slides and their own bar.
+            early_exit = st.empty()
+            early_exit.button(t("present_exit", lang), on_click=_leave_presentation, icon=":material/close:",
+                              key="present_exit_early")
             holder = st.empty()
             with serving(ctx, presenting=True):
                 with holder.container():
-                    try:
-                        page.run()
-                    except StopException:
-                        pass  # a page that stops early still shows the charts it made
+                    page.run()
                 deck = list(_current.deck)
+            early_exit.empty()
             holder.empty()
             present(deck, page.title, lang)  # with no chart: says so, with the exit button
         except WarehouseUnavailable as error:
