@@ -10,7 +10,7 @@ DB     ?= data/warehouse.duckdb
 CURATED := $(wildcard data/curated/*.csv)
 ETL_CODE := $(wildcard etl/*.py)
 
-.PHONY: run serve test setup warehouse check clean browser nginx bench load eval-extract bench-extract
+.PHONY: run serve test setup warehouse check clean browser nginx office bench load eval-extract bench-extract
 
 run: $(DB)
 	VOCDASH_DB=$(DB) $(BIN)/streamlit run app.py \
@@ -24,7 +24,7 @@ serve: $(DB) nginx
 	VOCDASH_DB=$(DB) $(BIN)/python -m deploy.serve \
 		$(if $(SERVE_PROCS),--procs $(SERVE_PROCS)) $(if $(STREAMLIT_SERVER_PORT),--port $(STREAMLIT_SERVER_PORT))
 
-test: $(DB) browser nginx
+test: $(DB) browser nginx office
 	VOCDASH_DB=$(DB) $(BIN)/python -m pytest
 
 # National-scale speed and memory against the budgets; writes docs/benchmarks.md (about 15 min).
@@ -50,6 +50,10 @@ browser:
 # Debian's nginx for `make serve` and its tests (apt when root, else the command).
 nginx:
 	@bash scripts/ensure-nginx.sh
+
+# LibreOffice Impress and Calc and poppler, to render the decks and workbooks the tests make.
+office:
+	@bash scripts/ensure-office.sh
 
 setup: $(VENV)/.installed
 

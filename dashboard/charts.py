@@ -13,23 +13,21 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import format_value, period_label, t, v
+from .palette import PALETTE, colours_for
 from .safe_text import for_plotly, for_plotly_all
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-# Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau for more).
-PALETTE = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
-    "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#9C755F", "#76B7B2",
-)
+# The colleges' colours live in dashboard/palette.py (PALETTE is re-exported here).
 MISSING_COLOUR = "#8a8a8a"
-# Too pale to mark one institution on a light histogram.
-PALE = {"#F0E442", "#56B4E9", "#76B7B2"}
+# Too pale to mark one institution on a light histogram (the palette has none such now).
+PALE: frozenset[str] = frozenset()
 LEVEL_COLOURS = {
     "international": "#4B0082", "national": "#0072B2", "provincial": "#009E73",
     "municipal": "#E69F00", "school": "#999999",
@@ -45,9 +43,10 @@ THEME_COLOURS = {
 
 
 def institution_colours(institution_ids) -> dict[str, str]:
-    """One colour per institution, fixed by its place in the full list, so every page
-    paints an institution alike."""
-    return {iid: PALETTE[index % len(PALETTE)] for index, iid in enumerate(sorted(institution_ids))}
+    """One colour per institution, by its place in the order given: pass the chosen
+    colleges first, in the order chosen (palette.selection_first), so up to six of them
+    always differ (palette.colours_for)."""
+    return colours_for(institution_ids)
 
 
 def chart_config(title: str) -> dict:
@@ -767,3 +766,197 @@ def group_stack(frame: pd.DataFrame, group_labels: dict[str, str], key_column: s
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.1, "xanchor": "left", "x": 0,
                               "traceorder": "normal"}, margin={"b": 70})
     return fig
+
+
+# --- presentation, export captions and ranks (issue 14) ----------------------------------
+
+# One slot of a horizontal bar chart on a slide: a row label in slide type (18 px) needs
+# about 28 px, and at 1366x768 the chart gets about 420 px of plot. Charts taller than this
+# are split over several slides instead of squeezed.
+SLIDE_ROW_SLOTS = 14
+
+
+def drawn_points(fig: go.Figure) -> int:
+    """How many figures a chart draws: bars with a value, markers of lines and dots, cells
+    of a heatmap. The 'not reported' text marks do not count."""
+    count = 0
+    for trace in fig.data:
+        if trace.type == "bar":
+            values = trace.x if trace.orientation == "h" else trace.y
+            count += sum(1 for value in (values if values is not None else []) if value is not None and not pd.isna(value))
+        elif trace.type == "scatter" and "markers" in (trace.mode or "") and trace.y is not None:
+            count += sum(1 for value in trace.y if value is not None and not pd.isna(value))
+        elif trace.type in ("heatmap", "histogram"):
+            count += 2  # a distribution or a grid is never near-empty
+    return count
+
+
+def _slots_per_category(fig: go.Figure) -> float:
+    bars = [trace for trace in fig.data if trace.type == "bar" and trace.orientation == "h"]
+    if fig.layout.barmode == "group" and len(bars) > 1:
+        return len(bars) + 0.5  # a slot per trace, and the gap between groups
+    return 1.0
+
+
+def _categories(fig: go.Figure) -> list:
+    order = list(fig.layout.yaxis.categoryarray or [])
+    if order:
+        return order
+    seen: dict = {}
+    for trace in fig.data:
+        for value in (trace.y if trace.y is not None else []):
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+def split_rows(fig: go.Figure, slots: int = SLIDE_ROW_SLOTS) -> list[go.Figure]:
+    """A horizontal bar chart (or a heatmap) of more rows than a slide holds, as several
+    charts of consecutive rows, titled (1/n)...; any other chart, or one that fits, as is."""
+    horizontal = any(trace.type == "bar" and trace.orientation == "h" for trace in fig.data)
+    heatmap = any(trace.type == "heatmap" for trace in fig.data)
+    if not (horizontal or heatmap):
+        return [fig]
+    categories = _categories(fig)
+    per = max(1, int(slots // (_slots_per_category(fig) if horizontal else 0.6)))
+    if len(categories) <= per:
+        return [fig]
+    chunks = [categories[i:i + per] for i in range(0, len(categories), per)]
+    parts = []
+    for number, chunk in enumerate(chunks, start=1):
+        keep = set(chunk)
+        part = go.Figure(fig)
+        for trace in part.data:
+            if trace.y is None:
+                continue
+            if trace.type == "heatmap":
+                rows = [i for i, y in enumerate(trace.y) if y in keep]
+                trace.update(y=[trace.y[i] for i in rows], z=[trace.z[i] for i in rows],
+                             customdata=[trace.customdata[i] for i in rows] if trace.customdata is not None else None)
+                continue
+            rows = [i for i, y in enumerate(trace.y) if y in keep]
+            update = {}
+            for field in ("x", "y", "text", "customdata"):
+                values = getattr(trace, field)
+                if values is not None and not isinstance(values, str) and len(values) == len(trace.y):
+                    update[field] = [values[i] for i in rows]
+            marker_colour = trace.marker.color if hasattr(trace, "marker") else None
+            if marker_colour is not None and not isinstance(marker_colour, str) and len(marker_colour) == len(trace.y):
+                update["marker_color"] = [marker_colour[i] for i in rows]
+            trace.update(**update)
+        part.update_yaxes(categoryorder="array", categoryarray=chunk)
+        title = fig.layout.title.text or ""
+        part.update_layout(title={"text": f"{title}（{number}/{len(chunks)}）" if re.search(r"[\u4e00-\u9fff]", title)
+                                  else f"{title} ({number}/{len(chunks)})"})
+        parts.append(part)
+    return parts
+
+
+def for_slide(fig: go.Figure) -> go.Figure:
+    """A chart as presentation mode shows it: as tall as the space the slide leaves (no
+    fixed height; the page stretches it), in type read from the back of a room."""
+    big = go.Figure(fig)
+    big.update_layout(
+        height=None, autosize=True,
+        font={"size": 18}, title={"font": {"size": 24}}, legend={"font": {"size": 16}},
+        margin={"l": 24, "r": 40, "t": 70, "b": 50}, hoverlabel={"font": {"size": 16}},
+    )
+    big.update_traces(textfont={"size": 17}, selector={"type": "bar"})
+    big.update_traces(textfont={"size": 17}, selector={"type": "scatter"})
+    legend_shown = fig.layout.showlegend is not False and sum(1 for trace in fig.data if trace.showlegend is not False) > 1
+    if legend_shown and fig.layout.legend.yanchor == "bottom" and (fig.layout.legend.y or 0) >= 1:
+        # A legend over the plot would run into the larger title: a line of its own.
+        big.update_layout(legend={"x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+                          title={"y": 0.98, "yanchor": "top", "yref": "container"}, margin={"t": 110})
+    elif fig.layout.legend.yanchor == "top" and fig.layout.margin.b:
+        big.update_layout(margin={"b": fig.layout.margin.b})  # a legend below the plot keeps its room
+    return big
+
+
+def with_source_note(fig: go.Figure, lang: str | None = None, note: str | None = None) -> go.Figure:
+    """The source and period drawn into the figure, below the plot, so a PNG pasted into
+    a report still says where it came from; and a left margin so the title clears the edge.
+    `note` defaults to the figure's own sources caption (with_story); shown in the app and
+    in the PNG alike."""
+    _, sources = story(fig)
+    text = note if note is not None else sources
+    fig.update_layout(title={"x": 0.01, "xref": "container", "pad": {"l": 8}})
+    margin = fig.layout.margin
+    left = max(margin.l or 0, 16)
+    if not text:
+        fig.update_layout(margin={"l": left})
+        return fig
+    english = lang == "en" if lang else not re.search(r"[\u4e00-\u9fff]", text)
+    lines = _wrap(text, 110 if english else 60)
+    bottom = (margin.b or 40) + 18 * len(lines) + 10
+    fig.add_annotation(
+        text="<br>".join(for_plotly(line) for line in lines), xref="paper", yref="paper", x=0, y=0,
+        # Below the bottom margin the chart had (its axis title and ticks live there).
+        xanchor="left", yanchor="top", yshift=-(margin.b or 40) - 4, showarrow=False, align="left",
+        font={"size": 11, "color": "#555555"},
+    )
+    height = fig.layout.height
+    fig.update_layout(margin={"l": left, "b": bottom}, height=(height + bottom - (margin.b or 40)) if height else None)
+    return fig
+
+
+def display_width(text) -> int:
+    """Width in character cells: CJK (wide and full-width) characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of about `width` display cells (CJK counts double), broken at separators."""
+    lines, current = [], ""
+    for piece in re.split(r"(?<=[；;，,、 ])", text):
+        if current and display_width(current + piece) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current += piece
+        while display_width(current) > width * 1.5:  # a piece with no separator: cut it
+            cut = 0
+            while display_width(current[:cut + 1]) <= width:
+                cut += 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    return lines[:6] + (["…"] if len(lines) > 6 else [])
+
+
+def rank_chart(described: pd.DataFrame, indicator: pd.Series, scope: pd.DataFrame, lang: str,
+               colours: dict[str, str]) -> go.Figure:
+    """A rank (名次, smaller is better) as ranks: a dot per figure on a reversed axis, 1st
+    at the top, joined over the years per college (a slope chart), so rising from 14th
+    to 3rd goes up. Colleges in scope without a figure are named in the takeaway."""
+    name_col = "name_en" if lang == "en" else "name_zh"
+    rows = described[(described["indicator_id"] == indicator["indicator_id"]) & (described["kind"] == "actual")]
+    fig = go.Figure()
+    missing = []
+    for _, institution in scope.iterrows():
+        mine = rows[rows["institution_id"] == institution["institution_id"]].sort_values("period")
+        if mine.empty:
+            missing.append(institution[name_col])
+            continue
+        colour = colours.get(institution["institution_id"], PALETTE[0])
+        fig.add_scatter(
+            x=mine["period"], y=mine["value"], mode="lines+markers+text", name=for_plotly(institution[name_col]),
+            line={"color": colour, "width": 2.5}, marker={"color": colour, "size": 12},
+            text=for_plotly_all(mine["value_text"]), textposition="middle right", cliponaxis=False,
+            customdata=mine[_HOVER_COLUMNS].map(for_plotly).to_numpy(), hovertemplate=_hover(lang, with_kind=False),
+        )
+    top = float(rows["value"].max()) if not rows.empty else 1.0
+    fig.update_yaxes(autorange=False, range=[top + 1, 0.5], dtick=1 if top <= 20 else None, title=t("rank", lang),
+                     fixedrange=True, zeroline=False)
+    fig.update_xaxes(dtick=1, tickformat="d", title=t("period_start", lang), fixedrange=True)
+    _layout(fig, indicator_title(indicator, rows, lang), height=320)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.25, "xanchor": "left", "x": 0},
+                      margin={"b": 100})
+    if rows.empty:
+        return with_story(fig, t("not_reported_long", lang))
+    best = rows.loc[rows["value"].idxmin()]
+    text = (f"{best['institution']}名次最前：{best['value_text']}（{best['period_text']}）" if lang == "zh"
+            else f"{best['institution']} ranks highest: {best['value_text']} ({best['period_text']})")
+    if missing:
+        text += f"；{len(missing)}所院校未报告" if lang == "zh" else f"; {len(missing)} not reported"
+    return with_story(fig, text + ("。" if lang == "zh" else "."), sources_caption(rows, lang))

@@ -37,10 +37,23 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _number_text(value) -> str:
+    """A number as people write it: 288, not 288.0; 96.08 as stored (shortest exact form)."""
+    if pd.isna(value):
+        return ""
+    number = float(value)
+    return str(int(number)) if number.is_integer() and abs(number) < 2**53 else repr(number)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV with a UTF-8 byte-order mark, so Excel and WPS pick the right encoding; CRLF
-    line ends; text cells that could start a formula are neutralised."""
-    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    line ends; text cells that could start a formula are neutralised; whole numbers
+    without '.0' (a float column holding 288 and 96.08 writes 288 and 96.08)."""
+    out = neutralise_frame(frame)
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column].dtype):
+            out[column] = out[column].map(_number_text).astype(object)
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 # Characters Windows refuses in a file name, plus whitespace (which downloads, mail and

@@ -53,6 +53,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "present_next": ("下一张", "Next"),
     "present_exit": ("退出演示", "Exit"),
     "present_nothing": ("本页没有可演示的图表。", "This page has no chart to present."),
+    "present_choose": ("选择图表（{k}/{n}）", "Charts ({k}/{n})"),
+    "present_choose_help": (
+        "勾选要放映的图表。只有一所院校数字的图表默认不放映。键盘 ← → 、PageUp / PageDown、空格翻页（翻页笔亦可）。",
+        "Tick the charts to show. Charts with a single college's figure are left out by default. Page with ← →, PageUp / PageDown or space (a presenter's clicker works too).",
+    ),
+    "present_near_empty": ("（仅一所院校的数字）", " (one college's figure only)"),
+    "present_none_chosen": (
+        "没有选中的图表：本页的图表都只有一所院校的数字，默认不放映。可在“选择图表”中勾选。",
+        "No chart chosen: every chart on this page holds a single college's figure and is left out by default. Tick them under Charts.",
+    ),
     # pages
     "page_overview": ("总览", "Overview"),
     "page_employment": ("就业", "Employment"),
@@ -474,17 +484,60 @@ TEXT: dict[str, tuple[str, str]] = {
         "Lower-case columns (institution_id, …) are machine-readable IDs for joining with other data.",
     ),
     "notes_heading": ("注意事项", "Notes"),
-    "deck_institutions": ("对比院校", "Institutions compared"),
-    "deck_theme_title": ("{theme}：共同报告的指标", "{theme}: indicators they share"),
-    "deck_method": (
-        "每项指标按所选院校中最好的数值缩放为 1（越低越好的指标以最小值为 1）；数据标签为原始数值（≈ 约数，> 多于，≥ 不少于）。空缺表示未报告，不等于 0。仅绘制口径一致的可比指标。",
-        "Each indicator is scaled so the best value among the chosen institutions is 1 (the smallest where lower is better); labels give the raw figures (≈ approximate, > more than, ≥ at least). A gap means not reported, not zero. Only indicators measured on the same basis are charted.",
+    "notes_original": ("备注", "Notes (original language: Chinese)"),
+    "evidence_original": ("原文摘录", "Evidence (verbatim, Chinese)"),
+    "xlsx_note_original": (
+        "“原文摘录”照录报告原文；“备注”为整理人员所写。",
+        "Evidence quotes the source reports word for word and Notes are the curators' own: both stay in the original language (Chinese), so nothing is lost in translation.",
     ),
-    "deck_leads": ("{name}在{n}项指标上最好（共{total}项）。", "{name} is best on {n} of {total} indicators."),
+    "xlsx_note_print": (
+        "打印：各表为 A4 横向、按页宽缩放，每页重复表头；右侧机器编号列不打印；本说明页为 A4 纵向一页。",
+        "Printing: each sheet is A4 landscape, scaled to the page width, with the header row on every page; the machine-readable ID columns on the right are not printed; this About sheet is one A4 portrait page.",
+    ),
+    "deck_institutions": ("对比院校", "Institutions compared"),
+    "deck_theme_title": ("{theme}：同期、同口径的指标", "{theme}: indicators compared like for like"),
+    "deck_method": (
+        "每项指标一张小图，只画报告了该指标的院校；条上的数字为原始数值（≈ 约数，> 多于，≥ 不少于，目标值标“目标”），与比较时期不同的数字注明其时期。未报告的院校不画，不等于 0。名次（越小越好）画作点，第 1 名在上。",
+        "One small chart per indicator, holding only the colleges that report it; each bar carries the raw figure (≈ approximate, > more than, ≥ at least; targets say so), and a figure of another period than the one compared names its period. A college that did not report is left out, never drawn as 0. Ranks (smaller is better) are dots with 1st at the top.",
+    ),
+    "deck_leads": (
+        "{name}在本页{total}项同期、同口径且有优劣方向的指标中领先{n}项。",
+        "{name} leads on {n} of the {total} indicators on this slide compared like for like with a better direction.",
+    ),
+    "deck_no_lead": (
+        "本页指标没有同期、同口径且有优劣方向的比较，不评谁领先。",
+        "No indicator on this slide is compared like for like with a better direction, so no one is said to lead.",
+    ),
     "deck_not_charted": ("未绘制（口径不一致，详见数据表）：{names}", "Not charted (measured differently; see the data table): {names}"),
     "deck_none_comparable": (
         "所选院校共同报告的指标口径均不一致，无法缩放对比，请查看对比表。",
         "The indicators they share are all measured differently and cannot be scaled side by side; see the comparison table.",
+    ),
+    "deck_caption": (
+        "条上为原始数值（≈ 约数，> 多于，≥ 不少于）；未报告的院校不画，不等于 0；时期不同的数字在条上注明。来源见第 {page} 页。",
+        "Bars carry the raw figures (≈ approximate, > more than, ≥ at least); a college that did not report is left out, not drawn as 0; a figure of another period says so. Sources: slide {page}.",
+    ),
+    "deck_agenda_title": ("内容", "Contents"),
+    "deck_agenda_theme": ("{theme}：第 {pages} 页，{n} 项指标", "{theme}: slides {pages}, {n} indicators"),
+    "deck_agenda_none": ("{theme}：无图表页。{why}", "{theme}: no chart slide. {why}"),
+    "deck_agenda_apart": ("未能同口径比较的指标及原因：第 {page} 页（{n} 项）", "Indicators not compared like for like, and why: slide {page} ({n})"),
+    "deck_agenda_sources": ("来源：第 {page} 页", "Sources: slide {page}"),
+    "deck_theme_none": ("所选院校均未报告本主题的指标。", "None of the chosen colleges reports an indicator of this theme."),
+    "deck_theme_single": ("本主题每项指标都只有一所所选院校报告，无从对比。", "Each indicator of this theme is reported by one chosen college only: nothing to compare."),
+    "deck_theme_not_like": (
+        "两所及以上院校报告的指标时期、统计口径不同，或不宜跨校比较，列于“未能同口径比较的指标”页。",
+        "The indicators two or more colleges report are of different periods or bases, or not comparable between colleges; they are listed with why on the slide of indicators not compared.",
+    ),
+    "deck_no_figure": ("（本演示中没有其同期、同口径的可比数字）", " (no figure of it is compared like for like in this deck)"),
+    "deck_apart_title": ("未能同口径比较的指标", "Indicators not compared like for like"),
+    "deck_apart_intro": (
+        "两所及以上所选院校报告了这些指标，但时期、统计口径或统计时点不同，或指标不宜跨校比较，因此未画图。",
+        "Two or more of the chosen colleges report these, but for different periods, on different bases or dates, or they are not comparable between colleges: they are not charted.",
+    ),
+    "deck_sources_title": ("来源", "Sources"),
+    "deck_sources_intro": (
+        "本演示各图所用数字的出处：院校、报告全称及所用数字的时期。",
+        "Where the figures in this deck come from: the college, the report's full title and the periods of the figures used.",
     ),
     "deck_nothing_title": ("没有可对比的图表", "Nothing to chart"),
     "deck_title": ("职业院校对比", "Vocational college comparison"),
@@ -675,15 +728,30 @@ def figure_period_label(period: int, period_end, period_type: str, basis, since,
     return text
 
 
+# English units of one: "1 person", not "1 persons".
+SINGULAR_EN = {"persons": "person", "person_times": "person-time", "items": "item", "times": "time",
+               "places": "place", "points": "point"}
+
+
+def ordinal_en(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 def format_value(value: float, unit: str, qualifier: str = "exact", lang: str = "zh", with_unit: bool = True) -> str:
-    """96.08%, ≈400人, >1,400人, ≥7:1."""
+    """96.08%, ≈400人, >1,400人, ≥7:1; a rank as a place: 第14名 / 14th; 1 person."""
     mark = QUALIFIER_MARKS.get(qualifier, "")
     number = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     if unit == "percent":
         return f"{mark}{number}%"
     if unit == "ratio":
         return f"{mark}{number}:1"
+    if unit == "rank" and with_unit and value == int(value):
+        return f"{mark}第{int(value)}名" if lang == "zh" else f"{mark}{ordinal_en(int(value))}"
     if not with_unit or (lang == "en" and unit == "count"):
         return f"{mark}{number}"
     label = v("unit", unit, lang)
+    if lang == "en" and value == 1 and unit in SINGULAR_EN:
+        label = SINGULAR_EN[unit]
     return f"{mark}{number}{label}" if lang == "zh" else f"{mark}{number} {label}"

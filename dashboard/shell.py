@@ -3,20 +3,24 @@ the page shown when the warehouse is missing or unreadable."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import html
+import json
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from . import access, queries
 from . import filters as flt
-from .charts import chart_config, for_projection, institution_colours, story
+from .charts import chart_config, drawn_points, for_slide, institution_colours, split_rows, story
 from .db import WarehouseRef, WarehouseUnavailable, current_ref
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, t, v
+from .palette import selection_first
 from .safe_text import for_markdown
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
@@ -137,28 +141,79 @@ def main() -> None:
                 with serving(ctx):
                     page.run()
                 return
+            # A page that calls st.stop() (校验 before an upload) ends the whole run: nothing
+            # can be drawn after it. So an exit button goes up first; a page that runs to
+            # its end replaces it with the slides and their own bar.
+            early_exit = st.empty()
+            early_exit.button(t("present_exit", lang), on_click=_leave_presentation, icon=":material/close:",
+                              key="present_exit_early")
             holder = st.empty()
             with serving(ctx, presenting=True):
                 with holder.container():
-                    try:
-                        page.run()
-                    except StopException:
-                        pass  # a page that stops early still shows the charts it made
+                    page.run()
                 deck = list(_current.deck)
-            if deck:
-                holder.empty()
-                present(deck, page.title, lang)
-            else:
-                st.info(t("present_nothing", lang))
+            early_exit.empty()
+            holder.empty()
+            present(deck, page.title, lang)  # with no chart: says so, with the exit button
         except WarehouseUnavailable as error:
             warehouse_unavailable(error, lang)
 
 
+# Presentation mode fills the screen, whatever its size: the page is one screen tall, the
+# chart stretches into what the controls, takeaway and sources leave (st.plotly_chart
+# height="stretch"), and charts with more rows than a slide holds are split over slides
+# (charts.split_rows), so every slide fits 1366x768 and 1920x1080 with its controls.
 PRESENTATION_CSS = """<style>
-html { font-size: 19px; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.2rem 3rem 1rem 3rem; }
-[data-testid="stHeader"] { background: transparent; }
+html { font-size: 17px; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; height: 100vh; box-sizing: border-box; display: flex; flex-direction: column;
+  padding: 0.5rem 2.5rem 0.6rem 3.2rem; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { flex: 1 1 auto; min-height: 0; gap: 0.5rem; }
+[data-testid="stHeader"] { background: transparent; height: 2.5rem; }
+/* The header lies over the slide's control bar: clicks pass through it except on its own buttons. */
+[data-testid="stHeader"], [data-testid="stHeader"] > div { pointer-events: none; }
+[data-testid="stHeader"] button, [data-testid="stHeader"] a, [data-testid="stHeader"] [role="button"] { pointer-events: auto; }
+/* Keyed containers sit in a layout wrapper: the wrapper is the flex item that must grow or keep its size. */
+.st-key-present_chart, [data-testid="stLayoutWrapper"]:has(> .st-key-present_chart) { flex: 1 1 auto; min-height: 0; }
+.st-key-present_bar, .st-key-present_story,
+[data-testid="stLayoutWrapper"]:has(> .st-key-present_bar), [data-testid="stLayoutWrapper"]:has(> .st-key-present_story) { flex: 0 0 auto; }
+.st-key-present_story h3 { font-size: 1.35rem; padding: 0; margin: 0; line-height: 1.35; }
+.st-key-present_story [data-testid="stCaptionContainer"] p { font-size: 0.85rem; margin: 0;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+.st-key-present_bar p { margin: 0; }
+/* Streamlit pulls text up with a -1rem bottom margin: a slide measures its text as it is. */
+.st-key-present_story [data-testid="stMarkdownContainer"], .st-key-present_story [data-testid="stCaptionContainer"] { margin-bottom: 0; }
 </style>"""
+
+# Paging from the keyboard and from a presenter's clicker (which sends PageDown/PageUp or the
+# arrow keys): the keys click the Previous/Next buttons, so paging runs the same callback as
+# a click. Installed once into the page; it does nothing where those buttons are absent and
+# leaves keys alone while the focus is in a text field. A fixed script: no data goes into it.
+PRESENTATION_KEYS = """<script>
+(function () {
+  if (window.vocdashPresentKeys) { return; }
+  window.vocdashPresentKeys = true;
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var target = event.target || {};
+    var tag = (target.tagName || "").toUpperCase();
+    if (target.isContentEditable || tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") { return; }
+    var space = event.key === " " || event.key === "Spacebar";
+    // Space on a focused button or box already activates it.
+    if (space && target.closest && target.closest("button, [role=button], [role=checkbox], label")) { return; }
+    var next = event.key === "ArrowRight" || event.key === "PageDown" || (space && !event.shiftKey);
+    var back = event.key === "ArrowLeft" || event.key === "PageUp" || (space && event.shiftKey);
+    if (!next && !back) { return; }
+    var button = document.querySelector(next ? ".st-key-present_next button" : ".st-key-present_back button");
+    if (!button) { return; }
+    event.preventDefault();
+    if (!button.disabled) { button.click(); }
+  }, true);
+})();
+</script>"""
+
+# A chart drawing fewer figures than this is near-empty (one college's figure): left out
+# of the slides by default, and offered in the chooser.
+NEAR_EMPTY_BELOW = 2
 
 
 def presentation_switch(lang: str) -> bool:
@@ -188,34 +243,88 @@ def _leave_presentation() -> None:
     st.session_state["present"] = False
 
 
-def present(deck: list, page_title: str, lang: str) -> None:
-    """One chart per screen, large type, its takeaway and sources, previous / next."""
-    st.html(PRESENTATION_CSS)
-    key = _slide_key(page_title)
-    if key not in st.session_state:
-        wanted = flt.parse_position(st.query_params.get("slide"))
-        st.session_state[key] = wanted - 1 if wanted else 0
-    index = max(0, min(len(deck) - 1, st.session_state[key]))
-    st.session_state[key] = index
-    st.query_params["slide"] = str(index + 1)
-    fig, chart_key = deck[index]
-    takeaway, sources = story(fig)
-    top_left, top_right = st.columns([6, 1])
-    top_left.markdown(f"#### {page_title}")
-    top_right.markdown(f"#### {index + 1} / {len(deck)}")
-    title = fig.layout.title.text or page_title
-    st.plotly_chart(for_projection(fig), theme=None, key=f"present_{chart_key}", config=chart_config(title))
-    if takeaway:
-        st.subheader(for_markdown(takeaway), anchor=False)  # names from the data: text, not Markdown
-    if sources:
-        st.caption(for_markdown(sources))
-    back, forward, _, leave = st.columns([1, 1, 4, 1])
-    back.button(t("present_previous", lang), on_click=_move, args=(key, -1, len(deck)), disabled=index == 0,
-                icon=":material/arrow_back:", key="present_back", width="stretch")
-    forward.button(t("present_next", lang), on_click=_move, args=(key, 1, len(deck)), disabled=index == len(deck) - 1,
-                   icon=":material/arrow_forward:", key="present_next", width="stretch")
-    leave.button(t("present_exit", lang), on_click=_leave_presentation, icon=":material/close:", key="present_exit", width="stretch")
+@dataclass
+class Slide:
+    fig: object
+    key: str
+    label: str
+    near_empty: bool
 
+
+def slides_of(deck: list) -> list[Slide]:
+    """The page's charts as slides: the same chart drawn twice (a section's chart and the
+    'any indicator' pick of it) once, a chart of more rows than a slide holds split, and
+    each marked near-empty when it draws fewer than NEAR_EMPTY_BELOW figures."""
+    seen, slides = set(), []
+    for fig, key in deck:
+        fingerprint = hashlib.sha1(json.dumps(
+            {"data": [trace.to_plotly_json() for trace in fig.data], "title": fig.layout.title.text},
+            sort_keys=True, default=str).encode()).hexdigest()
+        if fingerprint in seen:
+            continue
+        seen.add(fingerprint)
+        near_empty = drawn_points(fig) < NEAR_EMPTY_BELOW
+        parts = split_rows(fig)
+        for number, part in enumerate(parts, start=1):
+            title = html.unescape(re.sub(r"<[^>]+>", "", part.layout.title.text or key))
+            slides.append(Slide(part, key if len(parts) == 1 else f"{key}__{number}", title, near_empty))
+    return slides
+
+
+def _chosen(slides: list[Slide], page_title: str, lang: str) -> list[Slide]:
+    """The chooser: a box per slide, near-empty ones unticked by default."""
+    for slide in slides:
+        key = f"present_pick::{page_title}::{slide.key}"
+        if key not in st.session_state:
+            st.session_state[key] = not slide.near_empty
+    picked = [slide for slide in slides if st.session_state[f"present_pick::{page_title}::{slide.key}"]]
+    with st.popover(t("present_choose", lang, k=len(picked), n=len(slides)), icon=":material/checklist:"):
+        st.caption(t("present_choose_help", lang))
+        for slide in slides:
+            label = slide.label + (t("present_near_empty", lang) if slide.near_empty else "")
+            st.checkbox(for_markdown(label), key=f"present_pick::{page_title}::{slide.key}")
+    return picked
+
+
+def present(deck: list, page_title: str, lang: str) -> None:
+    """Slides of the page's charts, one per screen: a bar with the page, the position,
+    previous / next (also from the keyboard and a clicker), the chooser and exit; the
+    chart; its takeaway and sources. A page with no chart to show says so, with exit."""
+    st.html(PRESENTATION_CSS)
+    slides = slides_of(deck)
+    key = _slide_key(page_title)
+    with st.container(horizontal=True, vertical_alignment="center", key="present_bar", gap="small"):
+        heading = st.empty()
+        picked = _chosen(slides, page_title, lang) if slides else []
+        count = len(picked)
+        if key not in st.session_state:
+            wanted = flt.parse_position(st.query_params.get("slide"))
+            st.session_state[key] = wanted - 1 if wanted else 0
+        index = max(0, min(count - 1, st.session_state[key])) if count else 0
+        st.session_state[key] = index
+        st.button(t("present_previous", lang), on_click=_move, args=(key, -1, count), disabled=index == 0 or not count,
+                  icon=":material/arrow_back:", key="present_back")
+        st.button(t("present_next", lang), on_click=_move, args=(key, 1, count), disabled=index >= count - 1,
+                  icon=":material/arrow_forward:", key="present_next")
+        st.button(t("present_exit", lang), on_click=_leave_presentation, icon=":material/close:", key="present_exit")
+        st.html(PRESENTATION_KEYS, unsafe_allow_javascript=True)
+    position = f" · {index + 1} / {count}" if count else ""
+    heading.markdown(f"**{for_markdown(page_title)}**{position}")
+    if not count:
+        st.info(t("present_nothing", lang) if not slides else t("present_none_chosen", lang))
+        return
+    st.query_params["slide"] = str(index + 1)
+    slide = picked[index]
+    takeaway, sources = story(slide.fig)
+    title = slide.fig.layout.title.text or page_title
+    with st.container(key="present_chart", height="stretch"):
+        st.plotly_chart(for_slide(slide.fig), theme=None, key=f"present_{slide.key}", height="stretch",
+                        config=chart_config(title))
+    with st.container(key="present_story", gap="small"):
+        if takeaway:
+            st.subheader(for_markdown(takeaway), anchor=False)  # names from the data: text, not Markdown
+        if sources:
+            st.caption(for_markdown(sources))  # two lines at most on screen; the deck lists them all
 
 
 def language() -> str:
@@ -355,7 +464,9 @@ def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Conte
     )
     _sync_url(flt.to_params(chosen_filters, lang, options))
     scope = queries.institutions_in_scope(ref, chosen_filters)
+    # Colours in the order of selection: the colleges picked first, then the rest in view.
+    order = selection_first(chosen_filters.institutions, scope["institution_id"].tolist() + everyone["institution_id"].tolist())
     return Context(
         ref=ref, options=options, filters=chosen_filters, lang=lang, scope=scope,
-        institutions=everyone, colours=institution_colours(everyone["institution_id"].tolist()), field=allowed,
+        institutions=everyone, colours=institution_colours(order), field=allowed,
     )

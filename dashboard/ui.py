@@ -24,7 +24,8 @@ def chart(fig: go.Figure, key: str) -> None:
     if shell.collect(fig, key):
         return
     title = fig.layout.title.text or key
-    st.plotly_chart(fig, theme=None, key=key, config=charts.chart_config(title))
+    # The sources drawn under the plot, on screen and in the PNG export alike.
+    st.plotly_chart(charts.with_source_note(go.Figure(fig)), theme=None, key=key, config=charts.chart_config(title))
 
 
 def marks_legend(ctx: Context) -> None:
@@ -49,8 +50,10 @@ def indicator_charts(ctx: Context, described: pd.DataFrame, indicator_ids, key: 
         for column, indicator_id in zip(columns, known[start:start + per_row]):
             indicator = table.loc[indicator_id].copy()
             indicator["indicator_id"] = indicator_id
+            # A rank (名次) is drawn as ranks, 1st at the top; anything else as bars.
+            draw = charts.rank_chart if indicator["unit"] == "rank" else charts.indicator_bars
             with column:
-                chart(charts.indicator_bars(described, indicator, ctx.scope, ctx.lang, ctx.colours), f"{key}_{indicator_id}")
+                chart(draw(described, indicator, ctx.scope, ctx.lang, ctx.colours), f"{key}_{indicator_id}")
 
 
 def figures_table(ctx: Context, described: pd.DataFrame, key: str, height: int | None = None) -> None:

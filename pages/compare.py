@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, comparability, exports, office, queries, transforms, ui
+from dashboard import charts, comparability, exports, office, palette, queries, transforms, ui
 from dashboard.filters import Filters
 from dashboard.i18n import t
 from dashboard.shell import context
@@ -85,4 +85,5 @@ if norm.empty:
 else:
     span = f"{ctx.filters.period_from}–{ctx.filters.period_to}"
     title = f"{t('compare_normalised', lang)}（{span}）" if lang == "zh" else f"{t('compare_normalised', lang)} ({span})"
-    ui.chart(charts.normalised_bars(norm, picked, lang, ctx.colours, title), "normalised")
+    # Colours in the order these colleges were picked, as in the deck.
+    ui.chart(charts.normalised_bars(norm, picked, lang, palette.colours_for(chosen), title), "normalised")

@@ -169,7 +169,22 @@ def test_png_export_from_the_chart_toolbar(server, page):
     DOWNLOADS.mkdir(parents=True, exist_ok=True)
     target = DOWNLOADS / done.suggested_filename
     done.save_as(target)
+    # Where the chart draws its source caption, relative to the chart (CSS px).
+    caption = graph.evaluate(
+        "g => { const o = g.getBoundingClientRect(); const a = [...g.querySelectorAll('.annotation')]"
+        ".find(n => /来源|Sources/.test(n.textContent)); if (!a) return null; const r = a.getBoundingClientRect();"
+        " return {x0: r.left - o.left, y0: r.top - o.top, x1: r.right - o.left, y1: r.bottom - o.top, text: a.textContent}; }")
+    assert caption and "《" in caption["text"] and "年" in caption["text"], caption
     with Image.open(target) as image:
         assert image.format == "PNG"
         assert image.size == (3 * size["width"], 3 * size["height"])
+        grey = image.convert("L")
+        width, height = grey.size
+        # The caption lies inside the image, below everything else, and is drawn (dark ink in its box).
+        assert 0 <= caption["x0"] and caption["x1"] <= size["width"] and caption["y1"] <= size["height"]
+        band = grey.crop((int(3 * caption["x0"]), int(3 * caption["y0"]), int(3 * caption["x1"]), int(3 * caption["y1"])))
+        assert band.getextrema()[0] < 128, "the source caption is not drawn in the PNG"
+        # A margin: nothing drawn in the first 8 px at the left edge, nor the last 4 px at the bottom.
+        assert grey.crop((0, 0, 3 * 8, height)).getextrema()[0] > 230, "the PNG has no left margin"
+        assert grey.crop((0, height - 3 * 4, width, height)).getextrema()[0] > 230, "the caption touches the bottom edge"
     assert_clean(page)

@@ -87,9 +87,9 @@ def test_png_export_is_3x_and_named_after_the_title():
     assert config["toImageButtonOptions"]["filename"] == "vocdash_毕业去向落实率_%_2021年"
 
 
-def test_colours_are_the_same_whatever_the_selection():
-    everyone = charts.institution_colours(["a", "b", "c"])
-    assert charts.institution_colours(["c", "a", "b"]) == everyone
+def test_colours_follow_the_order_given():
+    # By the order of selection, not by place in the full list: six chosen always differ.
+    assert charts.institution_colours(["c", "a", "b"]) == dict(zip("cab", charts.PALETTE))
 
 
 def test_award_stack_and_scores(setup):
@@ -144,3 +144,43 @@ def test_normalised_bars_hatch_and_name_a_target():
     actual, target = fig.data
     assert list(actual.marker.pattern.shape) == [""] and list(target.marker.pattern.shape) == ["/"]
     assert target.text[0].startswith("目标") and actual.text[0] == "10个"
+
+
+# --- the PNG export: source, period and a margin inside the figure ----------------------
+
+def test_png_figure_carries_its_source_and_period_below_the_plot(setup):
+    import plotly.graph_objects as go
+
+    plain = bars_for(setup, "emp_destination_rate")
+    before_bottom, before_height = plain.layout.margin.b, plain.layout.height
+    fig = charts.with_source_note(go.Figure(plain))
+    notes = [a for a in fig.layout.annotations if "来源" in (a.text or "")]
+    assert len(notes) == 1
+    note = notes[0]
+    # The source report, the college and the period of the figure drawn, all in the image.
+    assert "大连职业技术学院" in note.text and "2021年" in note.text and "《" in note.text
+    # Under the plot and its axis: anchored at the plot's foot, shifted past the old margin.
+    assert (note.xref, note.yref, note.y, note.yanchor) == ("paper", "paper", 0, "top")
+    assert note.yshift <= -before_bottom
+    lines = note.text.count("<br>") + 1
+    assert fig.layout.margin.b >= before_bottom + 18 * lines  # room for every line
+    assert fig.layout.height == before_height + fig.layout.margin.b - before_bottom  # the plot keeps its size
+    assert all(charts.display_width(line) <= 62 for line in note.text.split("<br>"))  # wrapped, not run off
+
+
+def test_png_figure_title_clears_the_left_edge(setup):
+    import plotly.graph_objects as go
+
+    fig = charts.with_source_note(go.Figure(bars_for(setup, "emp_destination_rate")))
+    assert fig.layout.title.xref == "container" and fig.layout.title.x > 0 and fig.layout.title.pad.l >= 8
+    assert fig.layout.margin.l >= 16
+
+
+def test_png_figure_in_english_and_without_sources(setup):
+    import plotly.graph_objects as go
+
+    english = charts.with_source_note(go.Figure(bars_for(setup, "emp_destination_rate", "en")), "en")
+    note = next(a for a in english.layout.annotations if (a.text or "").startswith("Sources:"))
+    assert "2021" in note.text
+    bare = charts.with_source_note(go.Figure(go.Bar(x=[1], y=["a"])))
+    assert not bare.layout.annotations and bare.layout.margin.l >= 16

@@ -47,6 +47,19 @@ def test_every_text_has_chinese_and_english():
         (7, "ratio", "at_least", "zh", "≥7:1"),
         (4593.69, "yuan_10k", "exact", "en", "4,593.69 10k yuan"),
         (80.2, "percent", "exact", "en", "80.2%"),
+        # Natural grammar (issue 14): no "1 persons", "14 rank" or "14名次".
+        (1, "persons", "exact", "en", "1 person"),
+        (2, "persons", "exact", "en", "2 persons"),
+        (1, "person_times", "exact", "en", "1 person-time"),
+        (1, "items", "exact", "en", "1 item"),
+        (14, "rank", "exact", "zh", "第14名"),
+        (14, "rank", "exact", "en", "14th"),
+        (1, "rank", "exact", "en", "1st"),
+        (2, "rank", "exact", "en", "2nd"),
+        (3, "rank", "exact", "en", "3rd"),
+        (11, "rank", "exact", "en", "11th"),
+        (22, "rank", "exact", "en", "22nd"),
+        (1, "places", "exact", "en", "1 place"),
     ],
 )
 def test_values_carry_their_mark(value, unit, qualifier, lang, shown):
