@@ -11,8 +11,10 @@ ETL_CODE := $(wildcard etl/*.py)
 
 .PHONY: run test setup warehouse check clean browser bench load eval-extract bench-extract
 
-run: $(DB)
-	VOCDASH_DB=$(DB) $(BIN)/streamlit run app.py \
+# `VOCDASH_DB=path make run` serves that warehouse as it is (never rebuilt from the curated
+# data); without it, make run serves $(DB), rebuilt when the curated data is newer.
+run: $(if $(VOCDASH_DB),$(VENV)/.installed,$(DB))
+	VOCDASH_DB=$(or $(VOCDASH_DB),$(DB)) $(BIN)/streamlit run app.py \
 		--server.headless true --server.address 127.0.0.1 \
 		$(if $(STREAMLIT_SERVER_PORT),--server.port $(STREAMLIT_SERVER_PORT))
 

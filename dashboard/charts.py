@@ -126,18 +126,32 @@ def _hover(lang: str, with_kind: bool = True) -> str:
     if lang == "en":
         kind = kind.replace("：", ": ")
         return (
-            "<b>%{customdata[0]}</b><br>Value: %{customdata[1]} (%{customdata[2]})"
+            "<b>%{customdata[0]}</b><br>Value: %{customdata[1]}%{customdata[2]}"
             "<br>Period: %{customdata[3]}<br>Qualifier: %{customdata[4]}" + kind +
             "<br>Source: %{customdata[6]}<extra></extra>"
         )
     return (
-        "<b>%{customdata[0]}</b><br>数值：%{customdata[1]}（%{customdata[2]}）"
-        "<br>时期：%{customdata[3]}<br>限定：%{customdata[4]}" + kind +
+        "<b>%{customdata[0]}</b><br>数值：%{customdata[1]}%{customdata[2]}"
+        "<br>时期：%{customdata[3]}<br>数值性质：%{customdata[4]}" + kind +
         "<br>来源：%{customdata[6]}<extra></extra>"
     )
 
 
 _HOVER_COLUMNS = ["institution", "value_text", "unit_text", "period_text", "qualifier_text", "kind_text", "source"]
+
+
+def _unit_suffix(value_text: str, unit_text: str, lang: str) -> str:
+    """The unit after a value in a tooltip, unless the value already says it (96.08%, 3,447人)."""
+    if not unit_text or unit_text in str(value_text):
+        return ""
+    return f"（{unit_text}）" if lang == "zh" else f" ({unit_text})"
+
+
+def _hover_data(frame: pd.DataFrame, lang: str) -> np.ndarray:
+    """customdata for _hover: the _HOVER_COLUMNS, the unit given only where the value lacks it."""
+    data = frame[_HOVER_COLUMNS].map(for_plotly)
+    data["unit_text"] = [_unit_suffix(value, unit, lang) for value, unit in zip(data["value_text"], data["unit_text"])]
+    return data.to_numpy()
 
 
 def period_span(frame: pd.DataFrame, lang: str) -> str:
@@ -221,7 +235,7 @@ def indicator_bars(
             x=figures["value"], y=cats, orientation="h",
             name=t("legend_target" if is_target else "legend_actual", lang),
             text=text, textposition="outside", cliponaxis=False, constraintext="none",
-            customdata=figures[_HOVER_COLUMNS].map(for_plotly).to_numpy(),
+            customdata=_hover_data(figures, lang),
             hovertemplate=_hover(lang),
             marker={
                 "color": "white" if is_target else colour,
@@ -435,7 +449,7 @@ def normalised_bars(norm: pd.DataFrame, chosen: pd.DataFrame, lang: str, colours
             marker={"color": colour, "line": {"color": colour, "width": 1},
                     "pattern": {"shape": ["/" if is_target else "" for is_target in target], "fgcolor": "white", "solidity": 0.5}},
             text=text, textposition="outside", cliponaxis=False, constraintext="none",
-            customdata=mine[_HOVER_COLUMNS].map(for_plotly).to_numpy() if not mine.empty else None,
+            customdata=_hover_data(mine, lang) if not mine.empty else None,
             hovertemplate=_hover(lang),
         )
     fig.update_yaxes(categoryorder="array", categoryarray=indicator_order, autorange="reversed", automargin=True, fixedrange=True)
@@ -596,7 +610,7 @@ def distribution_histogram(
             marker={"symbol": "triangle-down", "size": 12, "color": colour},
             text=[for_plotly(row["value_text"])], textposition="middle right",
             textfont={"color": colour, "size": 11}, cliponaxis=False,
-            customdata=[for_plotly_all([*row[_HOVER_COLUMNS].tolist(), peer if extra else ""])],
+            customdata=[[*_hover_data(pd.DataFrame([row]), lang)[0].tolist(), for_plotly(peer) if extra else ""]],
             hovertemplate=_hover(lang, with_kind=False).replace("<extra></extra>", extra + "<extra></extra>"),
         )
     if log_scale and not regular.empty:
@@ -706,7 +720,7 @@ def trend_lines(
             line={"color": colour, "width": 2.5}, marker={"symbol": _PERIOD_SYMBOLS[period_type], "size": 8, "color": colour},
             text=[for_plotly(value) if qualifier != "exact" else "" for value, qualifier in zip(part["value_text"], part["qualifier"])],
             textposition="top center", cliponaxis=False,
-            customdata=part[_HOVER_COLUMNS].map(for_plotly).to_numpy(), hovertemplate=_hover(lang, with_kind=False),
+            customdata=_hover_data(part, lang), hovertemplate=_hover(lang, with_kind=False),
         )
     fig.update_xaxes(dtick=1, tickformat="d", title=t("period_start", lang), fixedrange=True)
     # Lines, not bars: the axis fits the values, so a rate moving between 92 and 96 shows.

@@ -25,6 +25,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "reset_filters": ("重置筛选", "Reset filters"),
     "link_hint": ("筛选条件保存在网址中，复制网址即可分享当前视图。", "Filters live in the URL: copy it to share this view."),
     "data_built": ("数据构建于", "Data built"),
+    "loading": ("正在加载…", "Loading…"),
     "no_match": ("当前筛选条件下没有院校。", "No institution matches the current filters."),
     "no_figures": ("当前筛选条件下没有数据。", "No figures match the current filters."),
     # access control (off unless configured in .streamlit/secrets.toml)
@@ -59,7 +60,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_competition": ("竞赛", "Competition awards"),
     "page_party_building": ("党建", "Party building"),
     "page_compare": ("对比", "Compare"),
-    "page_profile": ("院校", "Institution profile"),
+    "page_profile": ("院校档案", "Institution profile"),
     "page_data": ("数据", "Data"),
     "page_validate": ("校验", "Validate a file"),
     "page_curate": ("整理", "Curate"),
@@ -155,12 +156,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "sources": ("来源数", "Sources"),
     "figures": ("数据条数", "Figures"),
     "award_rows": ("奖项记录", "Award rows"),
+    "award_items": ("竞赛获奖（项）", "Competition awards (items)"),
+    "award_items_help": (
+        "竞赛获奖项数，与“竞赛”页计法相同：报告的合计与其中已列明的分项不重复计；荣誉、科研与成果奖不计。"
+        "按人次报告的另有 {person_times} 人次，不与项数相加。奖项记录共 {rows} 行。",
+        "Competition awards in items, counted as on the Competition page: a report's total and the items it "
+        "lists are not both counted; honours and research or product prizes are not included. Awards reported "
+        "in person-times add {person_times} person-times, never added to items. {rows} award rows in all.",
+    ),
     "indicator": ("指标", "Indicator"),
     "theme": ("主题", "Theme"),
     "period": ("时期", "Period"),
     "value": ("数值", "Value"),
     "unit": ("单位", "Unit"),
-    "qualifier": ("限定", "Qualifier"),
+    "qualifier": ("数值性质", "Qualifier"),
     "kind": ("类型", "Kind"),
     "source": ("来源", "Source"),
     "evidence": ("原文摘录", "Evidence"),
@@ -181,7 +190,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "count": ("数量", "Count"),
     "hover_source": ("来源", "Source"),
     "hover_period": ("时期", "Period"),
-    "hover_qualifier": ("限定", "Qualifier"),
+    "hover_qualifier": ("数值性质", "Qualifier"),
     "download_png_hint": ("图表右上角工具栏可导出高清 PNG。", "Export a high-resolution PNG from each chart's toolbar."),
     "lower_is_better": ("名次越小越好", "lower is better"),
     "legend_actual": ("实际", "Actual"),
@@ -192,7 +201,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "any_indicator": ("查看本主题的任一指标", "Chart any indicator of this theme"),
     "all_theme_figures": ("本主题全部数据", "Every figure on this theme"),
-    "context_figures": ("背景数据", "Context figures"),
+    "context_figures": ("基本情况", "Context figures"),
     "none_reported": ("所选院校均未报告（不等于 0）：{names}", "Not reported by any selected institution (not zero): {names}"),
     # overview
     "overview_intro": ("数据覆盖范围、各院校主要数字，以及哪些指标已报告。", "What the data hold, each institution's headline figures, and what is reported."),
@@ -299,7 +308,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_too_many": ("最多比较 6 所院校。", "Compare at most 6 institutions."),
     "compare_shared": ("共同报告的指标", "Indicators they share"),
     "compare_shared_help": (
-        "至少两所所选院校在同一时期、同一统计口径下报告的指标；“比较口径（时期）”列说明比较的是哪一期。每格含数值、限定与来源。标 ⚠ 的数字时期或口径不同，仅供参考，并注明差别。",
+        "至少两所所选院校在同一时期、同一统计口径下报告的指标；“比较口径（时期）”列说明比较的是哪一期。每格含数值、数值性质与来源。标 ⚠ 的数字时期或口径不同，仅供参考，并注明差别。",
         "Indicators at least two of the chosen colleges report for the same period on the same basis; the 'Compared in' column says which. Each cell gives value, qualifier and source. A figure marked ⚠ is of another period or basis, shown for reference with what differs.",
     ),
     "compare_none_shared": ("所选院校没有同期、同口径的共同指标。", "The chosen colleges share no indicator for the same period on the same basis."),
@@ -354,7 +363,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "This institution's sources give no figures to curate, so every indicator is \"not reported\" (which is not zero).",
     ),
     # data
-    "data_intro": ("当前筛选条件下的整洁数据表，可进一步筛选并下载。", "The tidy table under the current filters, to filter further and download."),
+    "data_intro": ("当前筛选条件下的数据明细，每行一个数字，可进一步筛选、排序并下载。", "The tidy table under the current filters, to filter further and download."),
     "data_table": ("数据表", "Data"),
     "data_theme": ("主题", "Themes"),
     "data_indicator": ("指标", "Indicators"),
@@ -368,6 +377,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "file_data": ("数据", "data"),
     "xlsx_title": ("VocDash 数据导出（{span}）", "VocDash data export ({span})"),
     "rows_shown": ("共 {n} 行", "{n} rows"),
+    "rows_page": ("共 {n} 行符合条件，显示第 {first}–{last} 行。", "{n} rows match; showing rows {first}–{last}."),
+    "data_sort": ("排序", "Sort by"),
+    "data_sort_default": ("主题、指标、地区", "Theme, indicator, place"),
+    "data_sort_value": ("数值", "Value"),
+    "data_sort_institution": ("院校（按地区、拼音）", "Institution (by place)"),
+    "data_sort_period": ("时期", "Period"),
+    "data_descending": ("从大到小", "Largest first"),
+    "data_page": ("页码（共 {pages} 页）", "Page (of {pages})"),
     "glossary": ("指标说明", "Indicator glossary"),
     "source_list": ("来源列表", "Sources"),
     "awards_table": ("奖项表", "Awards"),
@@ -459,7 +476,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "\"Not reported\" is not zero: a figure missing from this workbook was not reported by its source; it is not a zero.",
     ),
     "xlsx_note_marks": (
-        "“数值”列为纯数字，便于计算；“数值（含标记）”列带限定标记：≈ 约数，> 多于，≥ 不少于。目标值在“类型”列标为“目标”。",
+        "“数值”列为纯数字，便于计算；“数值（含标记）”列带数值性质标记：≈ 约数，> 多于，≥ 不少于。目标值在“类型”列标为“目标”。",
         "The Value column holds plain numbers for calculation; \"Value (marked)\" carries the marks: ≈ approximate, > more than, ≥ at least. Targets say \"target\" in the Kind column.",
     ),
     "xlsx_note_quote": (
@@ -499,7 +516,7 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "training": ("培训", "Training"),
         "competition": ("竞赛", "Competition"),
         "party_building": ("党建", "Party building"),
-        "other": ("背景", "Context"),
+        "other": ("基本情况", "Context"),
     },
     "type": {
         "higher_vocational": ("高职院校", "Higher vocational college"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -17,11 +18,15 @@ from . import filters as flt
 from .charts import chart_config, for_projection, institution_colours, story
 from .db import WarehouseRef, WarehouseUnavailable, current_ref
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, t, v
+from .office import export_time_text
 from .safe_text import for_markdown
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 KIND_CHOICES = ("both", "actual", "target")
 ROOT = Path(__file__).resolve().parent.parent
+# The tab icon, served by the app itself: a Material icon name would make the browser fetch
+# it from Google's font server on every run, which fails offline and on an intranet.
+ICON = Path(__file__).resolve().parent / "static" / "favicon.png"
 _STARTED = "_vocdash_started"
 _MANAGED = (flt.P_LANG, flt.P_TYPE, flt.P_PROVINCE, flt.P_INSTITUTION, flt.P_FROM, flt.P_TO, flt.P_KIND)
 
@@ -113,7 +118,7 @@ def main() -> None:
     with entrypoint:
         presenting = _presenting_requested()
         st.set_page_config(
-            page_title="VocDash 职业院校对比看板", page_icon=":material/insights:", layout="wide",
+            page_title="VocDash 职业院校对比看板", page_icon=str(ICON), layout="wide",
             initial_sidebar_state="collapsed" if presenting else "auto",
         )
         wanted_lang = st.session_state.get("lang") or flt.parse_language(st.query_params)
@@ -134,7 +139,10 @@ def main() -> None:
             ctx = sidebar_filters(ref, options, lang)
             presenting = presentation_switch(lang)
             if not presenting:
-                with serving(ctx):
+                # Streamlit's own running indicator is a small icon in the top corner; a
+                # rerun of a second or two otherwise shows only faded content. A spinner
+                # shows after half a second of running, above the page.
+                with serving(ctx), st.spinner(t("loading", lang), show_time=True):
                     page.run()
                 return
             holder = st.empty()
@@ -230,11 +238,21 @@ def language() -> str:
     return st.session_state.get("lang") or DEFAULT_LANGUAGE
 
 
+# The overview is the default page, served at the root; Streamlit still reserves the default
+# page's own path, so it is declared under this one and /overview is a hidden second entry
+# for the same script (a link to /overview would otherwise open "Page not found").
+DEFAULT_PAGE_PATH = "home"
+
+
 def pages(lang: str) -> list:
-    return [
-        st.Page(ROOT / "pages" / f"{name}.py", title=t(key, lang), icon=icon, url_path=name, default=(name == "overview"))
+    listed = [
+        st.Page(ROOT / "pages" / f"{name}.py", title=t(key, lang), icon=icon,
+                url_path=DEFAULT_PAGE_PATH if name == "overview" else name, default=(name == "overview"))
         for name, key, icon in PAGES
     ]
+    alias = st.Page(ROOT / "pages" / "overview.py", title=t("page_overview", lang), icon=PAGES[0][2],
+                    url_path="overview", visibility="hidden")
+    return [*listed, alias]
 
 
 WAREHOUSE_RECHECK_SECONDS = 3
@@ -297,6 +315,18 @@ def _sync_url(params: dict) -> None:
             st.query_params[key] = wanted
 
 
+def built_at_text(stamp: str, lang: str) -> str:
+    """The build time the ETL records (ISO, UTC) in Beijing time, labelled as such, as the
+    exports say it; an unreadable stamp is shown as it is."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return export_time_text(lang, when)
+
+
 def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Context:
     """Render the shared filters; return the page context."""
     _start_from_url(options)
@@ -343,7 +373,7 @@ def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Conte
         st.caption(t("link_hint", lang))
         info = queries.build_info(ref)
         if info.get("built_at"):
-            st.caption(f"{t('data_built', lang)}: {info['built_at'].replace('T', ' ').replace('+00:00', ' UTC')}")
+            st.caption(f"{t('data_built', lang)}: {built_at_text(info['built_at'], lang)}")
 
     chosen_filters = flt.Filters(
         types=tuple(types),

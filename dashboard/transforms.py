@@ -12,6 +12,26 @@ from .i18n import figure_period_label, format_value, name_column, period_label, 
 THEMES = ("employment", "training", "competition", "party_building", "other")
 
 
+def without_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as it is shown: a missing text cell is blank, not the word None; a number
+    column with gaps becomes text with blanks (a column without gaps stays a number, so it
+    sorts by value)."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if not series.isna().any():
+            continue
+        if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+            whole = series.dropna()
+            whole = bool(len(whole)) and bool((whole == whole.round()).all())
+            out[column] = [
+                "" if pd.isna(x) else (f"{int(x)}" if whole else str(x)) for x in series
+            ]
+        else:
+            out[column] = series.astype(object).where(series.notna(), "")
+    return out
+
+
 def institution_name(frame: pd.DataFrame, lang: str) -> pd.Series:
     return frame["institution_en" if lang == "en" else "institution_zh"]
 

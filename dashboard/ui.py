@@ -12,6 +12,11 @@ from .safe_text import for_markdown
 from .shell import Context
 
 
+def table(frame: pd.DataFrame, key: str, **kwargs) -> None:
+    """st.dataframe without index and without the word None in empty cells."""
+    st.dataframe(transforms.without_none(frame), hide_index=True, key=key, **kwargs)
+
+
 def header(ctx: Context, title_key: str, intro_key: str | None = None) -> None:
     st.title(t(title_key, ctx.lang))
     if intro_key:
@@ -72,7 +77,7 @@ def figures_table(ctx: Context, described: pd.DataFrame, key: str, height: int |
     })
     if not conflict.ne("").any():
         frame = frame.drop(columns=t("conflict", lang))
-    st.dataframe(frame, hide_index=True, key=key, height=height or "auto", column_config={
+    table(frame, key=key, height=height or "auto", column_config={
         t("evidence", lang): st.column_config.TextColumn(width="large"),
         t("source", lang): st.column_config.TextColumn(width="medium"),
     })
@@ -261,9 +266,9 @@ def distribution_section(
             bottom_label = t("lowest_list" if direction == "none" else "bottom_list", lang, n=n)
             top_tab, bottom_tab = st.tabs([top_label, bottom_label])
             with top_tab:
-                st.dataframe(ranked_table(ctx, mine_ranked, "top"), hide_index=True, key=f"{key}_{indicator_id}_top")
+                table(ranked_table(ctx, mine_ranked, "top"), key=f"{key}_{indicator_id}_top")
             with bottom_tab:
-                st.dataframe(ranked_table(ctx, mine_ranked, "bottom"), hide_index=True, key=f"{key}_{indicator_id}_bottom")
+                table(ranked_table(ctx, mine_ranked, "bottom"), key=f"{key}_{indicator_id}_bottom")
 
 
 def peer_table(ctx: Context, positions: pd.DataFrame, indicator_ids, sizes: pd.DataFrame, key: str) -> None:
@@ -288,7 +293,7 @@ def peer_table(ctx: Context, positions: pd.DataFrame, indicator_ids, sizes: pd.D
             else t("not_reported", lang)
             for i in order
         ]
-    st.dataframe(pd.DataFrame(frame), hide_index=True, key=key)
+    table(pd.DataFrame(frame), key=key)
 
 
 def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[str, ...] = ()) -> None:
@@ -439,16 +444,16 @@ def score_distribution(ctx: Context, scores: pd.DataFrame, marked, peer: str, cu
         top_tab, bottom_tab = st.tabs([t("top_list", lang, n=n), t("bottom_list", lang, n=n)])
         for tab, part, key in ((top_tab, ordered.head(n), "top"), (bottom_tab, ordered.tail(n).iloc[::-1], "bottom")):
             with tab:
-                st.dataframe(pd.DataFrame({
+                table(pd.DataFrame({
                     t("rank", lang): part["rank"].to_numpy(), t("institution", lang): part[name_col].to_numpy(),
                     t("score", lang): [f"{x:,.1f}" for x in part["value"]],
-                }), hide_index=True, key=f"score_{key}")
+                }), key=f"score_{key}")
     if not marked_rows.empty:
-        st.dataframe(pd.DataFrame({
+        table(pd.DataFrame({
             t("institution", lang): marked_rows["institution"], t("score", lang): marked_rows["value_text"],
             t("peer_group", lang): t(f"peer_{peer}", lang), t("peer_n", lang): positions["peer_n"].to_numpy(),
             t("peer_positions", lang): marked_rows["peer_text"],
-        }), hide_index=True, key="score_peers")
+        }), key="score_peers")
 
 
 def field_filters(ctx: Context) -> Filters:

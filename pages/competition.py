@@ -106,12 +106,12 @@ with weights_right:
         )
 with mapping:
     st.markdown(f"**{t('tier_mapping', lang)}**")
-    st.dataframe(
+    ui.table(
         pd.DataFrame({
             t("grade", lang): [v("grade", grade, lang) for grade in transforms.TIER_OF_GRADE],
             t("tier", lang): [v("tier", tier, lang) for tier in transforms.TIER_OF_GRADE.values()],
         }),
-        hide_index=True, key="tier_mapping",
+        key="tier_mapping",
     )
 weights_text = transforms.weights_text(level_weights, tier_weights, recipient_weights, lang)
 
@@ -135,7 +135,7 @@ if many:
 if awards.empty:
     st.info(t("no_figures", lang))
 else:
-    st.dataframe(transforms.awards_table(awards, lang), hide_index=True, key="competitions")
+    ui.table(transforms.awards_table(awards, lang), key="competitions")
 st.caption(t("competitions_only", lang))
 
 st.subheader(t("hosting", lang))

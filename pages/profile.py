@@ -44,7 +44,7 @@ only_me = Filters(
 )
 st.subheader(t("profile_sources", lang))
 sources = queries.sources(ctx.ref, only_me)
-st.dataframe(pd.DataFrame({
+ui.table(pd.DataFrame({
     t("source", lang): sources["title_en"].fillna(sources["title"]) if lang == "en" else sources["title"],
     t("type", lang): [v("source_kind", kind, lang) for kind in sources["kind"]],
     t("period", lang): sources["period_label_en"].fillna(sources["period_label"]) if lang == "en" else sources["period_label"],
@@ -53,7 +53,7 @@ st.dataframe(pd.DataFrame({
     t("figures", lang): sources["figures"],
     t("award_rows", lang): sources["award_rows"],
     t("notes", lang): sources["notes"],
-}), hide_index=True, key="profile_sources")
+}), key="profile_sources")
 
 obs = transforms.describe(queries.observations(ctx.ref, only_me), lang)
 awards = queries.awards(ctx.ref, only_me)
@@ -77,8 +77,8 @@ won = transforms.competitions(awards)
 if won.empty:
     st.info(t("not_reported_long", lang))
 else:
-    st.dataframe(transforms.awards_table(won, lang, with_institution=False), hide_index=True, key="profile_awards")
+    ui.table(transforms.awards_table(won, lang, with_institution=False), key="profile_awards")
 honoured = transforms.honours(awards)
 if not honoured.empty:
     st.subheader(t("profile_honours", lang))
-    st.dataframe(transforms.awards_table(honoured, lang, with_institution=False), hide_index=True, key="profile_honours")
+    ui.table(transforms.awards_table(honoured, lang, with_institution=False), key="profile_honours")

@@ -43,9 +43,10 @@ def test_indicator_bars_values_and_not_reported(setup):
 def test_hover_shows_value_unit_period_qualifier_and_source(setup):
     bar = next(trace for trace in bars_for(setup, "emp_order_class_graduates").data if trace.type == "bar")
     institution, value, unit, period, qualifier, kind, source = bar.customdata[0]
-    assert (value, unit, period, qualifier, kind) == ("≈400人", "人", "2021年", "约数", "实际")
+    # The unit is in the value already: the tooltip does not say it twice (≈400人（人）).
+    assert (value, unit, period, qualifier, kind) == ("≈400人", "", "2021年", "约数", "实际")
     assert source.startswith("大连职业技术学院")
-    for field in ("数值", "时期", "限定", "来源"):
+    for field in ("数值", "时期", "数值性质", "来源"):
         assert field in bar.hovertemplate
 
 
@@ -141,3 +142,14 @@ def test_normalised_bars_hatch_and_name_a_target():
     actual, target = fig.data
     assert list(actual.marker.pattern.shape) == [""] and list(target.marker.pattern.shape) == ["/"]
     assert target.text[0].startswith("目标") and actual.text[0] == "10个"
+
+
+@pytest.mark.parametrize("indicator_id", ["emp_destination_rate", "emp_order_class_graduates", "emp_jobs_per_graduate"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tooltip_never_repeats_the_unit(setup, indicator_id, lang):
+    """96.08%（%）: the unit once, in the value; where the value lacks it (English counts) in brackets."""
+    bar = next(trace for trace in bars_for(setup, indicator_id, lang).data if trace.type == "bar")
+    for row in bar.customdata:
+        value, suffix = row[1], row[2]
+        assert not (suffix and suffix.strip(" （）()") in value), (value, suffix)
+    assert "%{customdata[1]}%{customdata[2]}" in bar.hovertemplate
