@@ -26,6 +26,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "link_hint": ("筛选条件保存在网址中，复制网址即可分享当前视图。", "Filters live in the URL: copy it to share this view."),
     "data_built": ("数据构建于", "Data built"),
     "loading": ("正在加载…", "Loading…"),
+    "compare_default_like": (
+        "默认对比{a}与{b}：在 {n} 所院校的两两组合中，二者同期、同口径共同报告的指标最多（{like} 项）。",
+        "Compared by default: {a} and {b}, the pair of the {n} colleges that report the most indicators like for like ({like}).",
+    ),
+    "compare_default_shared": (
+        "{n} 所院校中没有任何两所有同期、同口径的共同指标；默认对比共同报告指标最多的{a}与{b}（{shared} 项，时期或口径不同，见下方说明）。",
+        "No two of the {n} colleges report an indicator like for like; compared by default: {a} and {b}, who report the most "
+        "indicators in common ({shared}, of other periods or bases, listed below).",
+    ),
+    "compare_default_none": (
+        "{n} 所院校中没有任何两所报告过相同指标；默认显示前两所：{a}、{b}。",
+        "No two of the {n} colleges report the same indicator; showing the first two: {a} and {b}.",
+    ),
+    "search_institutions": ("查找院校", "Find an institution"),
+    "search_institutions_placeholder": ("输入名称或代码，在 {n} 所中查找", "Type a name or id to search {n}"),
+    "search_no_match": ("没有名称或代码包含该词的院校。", "No institution's name or id contains that."),
     "no_match": ("当前筛选条件下没有院校。", "No institution matches the current filters."),
     "no_figures": ("当前筛选条件下没有数据。", "No figures match the current filters."),
     # access control (off unless configured in .streamlit/secrets.toml)
@@ -195,6 +211,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "lower_is_better": ("名次越小越好", "lower is better"),
     "legend_actual": ("实际", "Actual"),
     "legend_target": ("目标", "Target"),
+    "rank_text": ("第{n}名", "rank {n}"),
+    "rank_axis": ("名次（第 1 名在右）", "Rank (1st on the right)"),
+    "matrix_takeaway": ("{rows} 项指标 × {colleges} 所院校；底色深浅表示同期同口径数字的相对大小。",
+                        "{rows} indicators × {colleges} colleges; the shade is a figure's size within its like-for-like set."),
+    "grid_takeaway": ("{n} 项指标的分布；竖线为所选院校，虚线为中位数。", "{n} indicators' distributions; solid lines mark the chosen colleges, dashed the median."),
+    "theme_overview": ("总体情况", "Overview"),
+    "theme_overview_help": (
+        "两所及以上院校报告的指标，一行一项。底色深浅只表示同期、同口径数字的相对大小（名次以第 1 名为最深），不表示好坏；"
+        "灰底标 ⚠ 的数字时期或口径不同，注明其时期与原因，不参与比较；“—”为未报告（不等于 0）。",
+        "Indicators two or more colleges report, one per row. The shade only shows a figure's size among figures of the same "
+        "period and basis (for a rank, 1st is darkest), not merit; grey cells marked ⚠ are of another period or basis, with "
+        "their period and why, and are not compared; — is not reported (not zero).",
+    ),
+    "theme_overview_none": (
+        "所选院校没有两所及以上共同报告的{theme}指标，各校单独报告的数字见下表。",
+        "No {theme} indicator is reported by two or more of the chosen colleges; each college's own figures are in the table below.",
+    ),
+    "single_reporter": ("仅一所院校报告的指标", "Indicators only one college reports"),
+    "single_reporter_help": ("只有一所院校报告，无从比较，列表而不作图。", "Reported by one college only: nothing to compare, so listed rather than charted."),
+    "indicator_detail": ("指标详情", "One indicator in detail"),
+    "indicator_detail_pick": ("选择指标", "Indicator"),
+    "indicator_detail_single": ("该指标只有一所院校报告，见上表。", "Only one college reports this indicator: see the table above."),
+    "indicator_detail_none": ("没有可单独查看的指标。", "No indicator to look at."),
+    "trend_small": ("历年变化", "Over the years"),
+    "dist_overview": ("各指标分布一览", "Every indicator's distribution"),
+    "dist_overview_help": (
+        "每个小图为一项指标在当前范围内各院校最新实际数字的分布（同期同口径），竖线为所选院校，虚线为中位数。下方可选一项指标查看坐标轴、排名与历年变化。",
+        "Each panel is one indicator: the latest actual figures of the colleges in range (like for like), solid lines the chosen colleges, "
+        "dashed the median. Pick one below for its axis, ranks and years.",
+    ),
     "marks_legend": (
         "标记：≈ 约数，> 多于，≥ 不少于；斜线填充为目标值；“未报告”不等于 0。",
         "Marks: ≈ approximate, > more than, ≥ at least; hatched bars are targets; \"not reported\" is not zero.",
@@ -391,6 +437,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_awards_csv": ("下载奖项 CSV", "Download awards CSV"),
     # national scale: distributions, peers, trends
     "median": ("中位数", "median"),
+    "peer_median": ("同类型院校中位数", "Median of its type"),
+    "profile_trends": ("历年变化", "Over the years"),
+    "profile_trends_help": (
+        "有两个及以上时期数字的指标：本校（实线）与全国同类型院校同期、同口径数字的中位数（虚线，括号内为院校数）；名次以第 1 名在上。",
+        "Indicators with figures in two or more periods: this college (solid) against the median of colleges of its type "
+        "reporting the same period and basis (dashed; how many in brackets); for a rank, 1st is at the top.",
+    ),
+    "profile_trends_none": ("本校的数字都只有一个时期，无历年变化可画。", "Each of this college's figures is of one period only: no change over the years to draw."),
+    "profile_trends_takeaway": ("{n} 项指标的历年变化与同类型院校中位数。", "{n} indicators over the years against the median of the college's type."),
     "dist_latest": ("各院校最新实际值", "latest actual per institution"),
     "dist_summary": ("{n} 所院校计入，中位数 {median}，四分位 {q1}–{q3}", "{n} institutions counted, median {median}, quartiles {q1}–{q3}"),
     "dist_approx": ("其中约数（≈）{n} 所", "{n} of them approximate (≈)"),

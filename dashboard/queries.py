@@ -1153,3 +1153,63 @@ def sources_page(ref: WarehouseRef, filters: Filters, limit: int = 500, source_i
         """,
         _place_params(ref) + params + [int(limit)],
     )
+
+
+@st.cache_data(**_CACHE)
+def profile_trends(ref: WarehouseRef, filters: Filters, institution_id: str) -> pd.DataFrame:
+    """One institution's actual figures on every indicator it reports in two or more
+    periods, and per period the median of the institutions of its type (nationwide) that
+    report the same indicator like for like (same period, its end and type, basis, start
+    year and date). Exact and ≈ values count; one value per institution and period (the
+    exact one first, then the greater source id).
+
+    Columns: series ('institution' / 'median'), indicator_id, period, period_end,
+    period_type, basis, since, as_of, value, qualifier, source_id, peers (values behind a
+    median)."""
+    where_p, params_p = _period_clause(filters, "o")
+    actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        WITH me AS (SELECT type FROM institutions WHERE institution_id = ?),
+        mine AS (
+            SELECT o.indicator_id, o.period, o.period_end, o.period_type, o.basis, o.since, o.as_of,
+                   arg_max(o.value, (o.qualifier = 'exact', o.source_id)) AS value,
+                   arg_max(o.qualifier, (o.qualifier = 'exact', o.source_id)) AS qualifier,
+                   arg_max(o.source_id, (o.qualifier = 'exact', o.source_id)) AS source_id
+            FROM observations o
+            WHERE o.institution_id = ? AND o.kind = 'actual' AND {actual_wanted} AND {where_p}
+            GROUP BY ALL
+        ),
+        kept AS (
+            SELECT * FROM mine
+            WHERE indicator_id IN (SELECT indicator_id FROM mine GROUP BY indicator_id HAVING count(DISTINCT period) >= 2)
+        ),
+        peers AS (
+            SELECT o.institution_id, o.indicator_id, o.period, o.period_end, o.period_type, o.basis, o.since, o.as_of,
+                   arg_max(o.value, (o.qualifier = 'exact', o.source_id)) AS value
+            FROM observations o JOIN institutions i ON i.institution_id = o.institution_id
+            WHERE i.type = (SELECT type FROM me) AND o.kind = 'actual' AND {where_p}
+              AND list_contains(?, o.qualifier)
+              AND o.indicator_id IN (SELECT indicator_id FROM kept)
+            GROUP BY ALL
+        ),
+        medians AS (
+            SELECT p.indicator_id, p.period, p.period_end, p.period_type, p.basis, p.since, p.as_of,
+                   quantile_cont(p.value, 0.5) AS value, count(*) AS peers
+            FROM peers p
+            WHERE EXISTS (SELECT 1 FROM kept k WHERE k.indicator_id = p.indicator_id AND k.period = p.period
+                          AND k.period_end IS NOT DISTINCT FROM p.period_end AND k.period_type = p.period_type
+                          AND k.basis IS NOT DISTINCT FROM p.basis AND k.since IS NOT DISTINCT FROM p.since
+                          AND k.as_of IS NOT DISTINCT FROM p.as_of)
+            GROUP BY ALL
+        )
+        SELECT 'institution' AS series, indicator_id, period, period_end, period_type, basis, since, as_of, value,
+               qualifier, source_id, NULL::BIGINT AS peers FROM kept
+        UNION ALL
+        SELECT 'median', indicator_id, period, period_end, period_type, basis, since, as_of, value, 'exact', NULL, peers
+        FROM medians
+        ORDER BY indicator_id, series DESC, period_type, period
+        """,
+        [institution_id, institution_id] + params_p + params_p + [list(COUNTED_QUALIFIERS)],
+    )

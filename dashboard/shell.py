@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from . import access, queries
+from . import access, pickers, queries
 from . import filters as flt
 from .charts import chart_config, for_projection, institution_colours, story
 from .db import WarehouseRef, WarehouseUnavailable, current_ref
@@ -353,8 +353,9 @@ def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Conte
         names = dict(zip(everyone["institution_id"].tolist(), everyone["name_en" if lang == "en" else "name_zh"].tolist()))
         allowed_set = set(allowed_ids)
         st.session_state["f_institutions"] = [i for i in st.session_state.get("f_institutions", []) if i in allowed_set]
+        offered = pickers.options_for("f_institutions", allowed, lang)
         chosen = st.multiselect(
-            t("filter_institutions", lang), allowed_ids, key="f_institutions", placeholder=t("all", lang),
+            t("filter_institutions", lang), offered, key="f_institutions", placeholder=t("all", lang),
             format_func=lambda value: names.get(value, value), help=t("filter_institutions_help", lang),
         )
         if options.first_year < options.last_year:

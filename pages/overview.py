@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, queries, transforms, ui
+from dashboard import charts, queries, transforms, ui, urlstate
 from dashboard.i18n import t, v
 from dashboard.shell import context
 
@@ -60,10 +60,12 @@ else:
 st.subheader(t("completeness", lang))
 st.caption(t("completeness_help", lang))
 themes = list(transforms.THEMES)
+urlstate.start("completeness_theme", "ctheme", urlstate.one_of(themes), "employment")
 theme = st.segmented_control(
-    t("theme_select", lang), themes, default="employment", key="completeness_theme", required=True,
+    t("theme_select", lang), themes, key="completeness_theme", required=True,
     format_func=lambda value: v("theme", value, lang), persist_state="session",
 )
+urlstate.write("ctheme", theme, "employment")
 on_theme = indicators[indicators["theme"] == theme]
 title = f"{t('completeness', lang)} · {v('theme', theme, lang)}"
 if grouped:
