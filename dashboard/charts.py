@@ -826,7 +826,7 @@ def theme_matrix(cells: pd.DataFrame, scope: pd.DataFrame, lang: str, title: str
     for indicator_id in rows:
         part = cells[cells["indicator_id"] == indicator_id]
         label = f"{part['indicator'].iloc[0]}（{part['unit_text'].iloc[0]}）" if lang == "zh" else f"{part['indicator'].iloc[0]} ({part['unit_text'].iloc[0]})"
-        row_labels.append(wrap_label(for_plotly(label), 30))
+        row_labels.append(wrap_label(for_plotly(label), 40))
     shade = np.full((len(rows), len(columns)), np.nan)
     apart = np.full((len(rows), len(columns)), np.nan)
     text = np.full((len(rows), len(columns)), "—", dtype=object)
@@ -838,7 +838,12 @@ def theme_matrix(cells: pd.DataFrame, scope: pd.DataFrame, lang: str, title: str
             if c is None:
                 continue
             said = for_plotly(matrix_cell_text(cell, lang))
-            text[r, c] = said.replace("（", "<br>（", 1) if lang == "zh" else said.replace(" (", "<br>(", 1)
+            # Value, then its period, then why it is apart: one short line each.
+            if lang == "zh":
+                said = said.replace("（", "<br>", 1).replace("，", "<br>", 1).rstrip("）")
+            else:
+                said = said.replace(" (", "<br>", 1).replace("; ", "<br>", 1).rstrip(")")
+            text[r, c] = said
             if pd.notna(cell["shade"]):
                 shade[r, c] = float(cell["shade"])
             else:
@@ -866,7 +871,8 @@ def theme_matrix(cells: pd.DataFrame, scope: pd.DataFrame, lang: str, title: str
     top = 64 + 17 * label_lines  # the title, then the college names under it: never on top of each other
     fig.update_xaxes(side="top", tickangle=0, automargin=False, fixedrange=True, showgrid=False)
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True, showgrid=False)
-    _layout(fig, title, height=top + 30 + 48 * max(len(rows), 1), showlegend=False)
+    lines = max((str(x).count("<br>") + 1 for x in text.ravel()), default=1)
+    _layout(fig, title, height=top + 30 + (22 + 15 * lines) * max(len(rows), 1), showlegend=False)
     fig.update_layout(margin={"l": 10, "r": 10, "t": top, "b": 10}, plot_bgcolor="white",
                       title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}})
     takeaway = t("matrix_takeaway", lang, rows=len(rows), colleges=len(columns))

@@ -12,7 +12,7 @@ from .safe_text import for_markdown
 from .shell import Context
 
 
-def table(frame: pd.DataFrame, key: str, **kwargs) -> None:
+def show_table(frame: pd.DataFrame, key: str, **kwargs) -> None:
     """st.dataframe without index and without the word None in empty cells."""
     st.dataframe(transforms.without_none(frame), hide_index=True, key=key, **kwargs)
 
@@ -77,7 +77,7 @@ def figures_table(ctx: Context, described: pd.DataFrame, key: str, height: int |
     })
     if not conflict.ne("").any():
         frame = frame.drop(columns=t("conflict", lang))
-    table(frame, key=key, height=height or "auto", column_config={
+    show_table(frame, key=key, height=height or "auto", column_config={
         t("evidence", lang): st.column_config.TextColumn(width="large"),
         t("source", lang): st.column_config.TextColumn(width="medium"),
     })
@@ -113,7 +113,7 @@ def theme_page(ctx: Context, theme: str, sections, extra_themes: tuple[str, ...]
     if not single.empty:
         st.subheader(t("single_reporter", lang))
         st.caption(t("single_reporter_help", lang))
-        table(transforms.single_reporter_table(single, lang), key=f"{theme}_single")
+        show_table(transforms.single_reporter_table(single, lang), key=f"{theme}_single")
 
     st.subheader(t("indicator_detail", lang))
     described = transforms.describe(obs, lang)
@@ -174,7 +174,7 @@ def indicator_detail(ctx: Context, theme: str, described: pd.DataFrame, cells: p
     else:
         chart(charts.indicator_bars(described, indicator, ctx.scope, lang, ctx.colours), f"{theme}_detail")
     mine = described[(described["indicator_id"] == picked) & (described["kind"] == "actual")]
-    if mine["period"].nunique() >= 2:
+    if not mine.empty and mine.groupby("institution_id")["period"].nunique().max() >= 2:  # a college with years
         rows = mine.assign(series="institution", group_key=mine["type"], peers=pd.NA)
         title = t("trend_title", lang, name=indicator[name_column(lang)], unit=v("unit", indicator["unit"], lang))
         chart(charts.trend_lines(rows, indicator, lang, ctx.colours, {}, title), f"{theme}_trend")
@@ -332,9 +332,9 @@ def distribution_section(
             bottom_label = t("lowest_list" if direction == "none" else "bottom_list", lang, n=n)
             top_tab, bottom_tab = st.tabs([top_label, bottom_label])
             with top_tab:
-                table(ranked_table(ctx, mine_ranked, "top"), key=f"{key}_{indicator_id}_top")
+                show_table(ranked_table(ctx, mine_ranked, "top"), key=f"{key}_{indicator_id}_top")
             with bottom_tab:
-                table(ranked_table(ctx, mine_ranked, "bottom"), key=f"{key}_{indicator_id}_bottom")
+                show_table(ranked_table(ctx, mine_ranked, "bottom"), key=f"{key}_{indicator_id}_bottom")
 
 
 def peer_table(ctx: Context, positions: pd.DataFrame, indicator_ids, sizes: pd.DataFrame, key: str) -> None:
@@ -359,7 +359,7 @@ def peer_table(ctx: Context, positions: pd.DataFrame, indicator_ids, sizes: pd.D
             else t("not_reported", lang)
             for i in order
         ]
-    table(pd.DataFrame(frame), key=key)
+    show_table(pd.DataFrame(frame), key=key)
 
 
 def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[str, ...] = ()) -> None:
@@ -509,12 +509,12 @@ def score_distribution(ctx: Context, scores: pd.DataFrame, marked, peer: str, cu
         top_tab, bottom_tab = st.tabs([t("top_list", lang, n=n), t("bottom_list", lang, n=n)])
         for tab, part, key in ((top_tab, ordered.head(n), "top"), (bottom_tab, ordered.tail(n).iloc[::-1], "bottom")):
             with tab:
-                table(pd.DataFrame({
+                show_table(pd.DataFrame({
                     t("rank", lang): part["rank"].to_numpy(), t("institution", lang): part[name_col].to_numpy(),
                     t("score", lang): [f"{x:,.1f}" for x in part["value"]],
                 }), key=f"score_{key}")
     if not marked_rows.empty:
-        table(pd.DataFrame({
+        show_table(pd.DataFrame({
             t("institution", lang): marked_rows["institution"], t("score", lang): marked_rows["value_text"],
             t("peer_group", lang): t(f"peer_{peer}", lang), t("peer_n", lang): positions["peer_n"].to_numpy(),
             t("peer_positions", lang): marked_rows["peer_text"],

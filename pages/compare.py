@@ -86,12 +86,12 @@ table = transforms.compare_table(obs, chosen, ctx.scope, lang, period)
 if table.empty:
     st.info(t("compare_none_shared", lang))
 else:
-    ui.table(table, key="compare_table")
+    ui.show_table(table, key="compare_table")
 apart = transforms.not_compared(obs, chosen, lang, period)
 if not apart.empty:
     with st.expander(f"{t('compare_not_compared', lang)}（{len(apart)}）" if lang == "zh" else f"{t('compare_not_compared', lang)} ({len(apart)})"):
         st.caption(t("compare_not_compared_help", lang))
-        ui.table(apart, key="compare_not_compared")
+        ui.show_table(apart, key="compare_not_compared")
 
 st.subheader(t("compare_normalised", lang))
 st.caption(t("compare_normalised_help", lang) + " " + t("marks_legend", lang))

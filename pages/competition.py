@@ -137,7 +137,7 @@ with weights_right:
         )
 with mapping:
     st.markdown(f"**{t('tier_mapping', lang)}**")
-    ui.table(
+    ui.show_table(
         pd.DataFrame({
             t("grade", lang): [v("grade", grade, lang) for grade in transforms.TIER_OF_GRADE],
             t("tier", lang): [v("tier", tier, lang) for tier in transforms.TIER_OF_GRADE.values()],
@@ -171,7 +171,7 @@ if many:
 if awards.empty:
     st.info(t("no_figures", lang))
 else:
-    ui.table(transforms.awards_table(awards, lang), key="competitions")
+    ui.show_table(transforms.awards_table(awards, lang), key="competitions")
 st.caption(t("competitions_only", lang))
 
 st.subheader(t("hosting", lang))
@@ -194,6 +194,6 @@ else:
         ui.chart(charts.theme_matrix(cells, ctx.scope, lang, f"{t('hosting', lang)}（{span}）" if lang == "zh" else f"{t('hosting', lang)} ({span})"), "hosting")
     if not single.empty:
         st.caption(t("single_reporter_help", lang))
-        ui.table(transforms.single_reporter_table(single, lang), key="hosting_single")
+        ui.show_table(transforms.single_reporter_table(single, lang), key="hosting_single")
     if cells.empty and single.empty:
         st.info(t("no_figures", lang))

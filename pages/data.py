@@ -66,7 +66,7 @@ if total > len(table):
     st.caption(t("rows_page", lang, n=f"{total:,}", first=f"{offset + 1:,}", last=f"{offset + len(table):,}"))
 else:
     st.caption(t("rows_shown", lang, n=f"{total:,}"))
-ui.table(table, key="tidy", column_config={
+ui.show_table(table, key="tidy", column_config={
     t("evidence", lang): st.column_config.TextColumn(width="large"),
     t("value", lang): st.column_config.NumberColumn(format="localized"),
 })
@@ -121,7 +121,7 @@ with st.container(horizontal=True):
     )
 
 st.subheader(t("glossary", lang))
-ui.table(pd.DataFrame({
+ui.show_table(pd.DataFrame({
     t("theme", lang): [v("theme", x, lang) for x in indicators["theme"]],
     t("indicator", lang): indicators["name_en" if lang == "en" else "name_zh"],
     t("unit", lang): [v("unit", x, lang) for x in indicators["unit"]],
@@ -140,7 +140,7 @@ sources = queries.sources_page(ctx.ref, ctx.filters, limit=ui.PAGE_ROWS)
 source_total = queries.source_count(ctx.ref, ctx.filters)
 if source_total > len(sources):
     st.caption(t("rows_first", lang, n=f"{source_total:,}", shown=f"{len(sources):,}"))
-ui.table(pd.DataFrame({
+ui.show_table(pd.DataFrame({
     t("institution", lang): sources["institution_en" if lang == "en" else "institution_zh"],
     t("source", lang): sources["title_en"].fillna(sources["title"]) if lang == "en" else sources["title"],
     t("period", lang): sources["period_label_en"].fillna(sources["period_label"]) if lang == "en" else sources["period_label"],

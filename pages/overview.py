@@ -48,14 +48,14 @@ if grouped:
     st.caption(t("headline_summary_help", lang))
     stats, _ = transforms.split_distribution(
         queries.distribution(ctx.ref, ctx.filters, tuple(transforms.HEADLINE_INDICATORS)))
-    ui.table(transforms.headline_summary(stats, indicators, lang), key="headline")
+    ui.show_table(transforms.headline_summary(stats, indicators, lang), key="headline")
 else:
     obs = queries.observations(ctx.ref, ctx.filters)
     awards = queries.awards(ctx.ref, ctx.filters)
     ui.chart(charts.figures_per_theme(queries.figures_per_theme(ctx.ref, ctx.filters), ctx.scope, lang), "per_theme")
     st.subheader(t("headline_figures", lang))
     ui.marks_legend(ctx)
-    ui.table(transforms.headline_table(obs, awards, ctx.scope, indicators, lang), key="headline")
+    ui.show_table(transforms.headline_table(obs, awards, ctx.scope, indicators, lang), key="headline")
 
 st.subheader(t("completeness", lang))
 st.caption(t("completeness_help", lang))
@@ -81,4 +81,4 @@ coverage = queries.standard_coverage(ctx.ref, ctx.filters, "type" if grouped els
 if coverage.empty:
     st.info(t("standard_none", lang))
 else:
-    ui.table(transforms.coverage_table(coverage, ctx.scope, lang, grouped), key="standard_coverage")
+    ui.show_table(transforms.coverage_table(coverage, ctx.scope, lang, grouped), key="standard_coverage")

@@ -56,7 +56,7 @@ else:
 
 st.subheader(t("profile_sources", lang))
 sources = queries.sources(ctx.ref, only_me)
-ui.table(pd.DataFrame({
+ui.show_table(pd.DataFrame({
     t("source", lang): sources["title_en"].fillna(sources["title"]) if lang == "en" else sources["title"],
     t("type", lang): [v("source_kind", kind, lang) for kind in sources["kind"]],
     t("period", lang): sources["period_label_en"].fillna(sources["period_label"]) if lang == "en" else sources["period_label"],
@@ -89,8 +89,8 @@ won = transforms.competitions(awards)
 if won.empty:
     st.info(t("not_reported_long", lang))
 else:
-    ui.table(transforms.awards_table(won, lang, with_institution=False), key="profile_awards")
+    ui.show_table(transforms.awards_table(won, lang, with_institution=False), key="profile_awards")
 honoured = transforms.honours(awards)
 if not honoured.empty:
     st.subheader(t("profile_honours", lang))
-    ui.table(transforms.awards_table(honoured, lang, with_institution=False), key="profile_honours")
+    ui.show_table(transforms.awards_table(honoured, lang, with_institution=False), key="profile_honours")

@@ -63,14 +63,14 @@ if frame is not None and table_name != "auto":
 
 if problems:
     st.error(t("validate_problems", lang, n=len(problems)), icon=":material/error:")
-    ui.table(pd.DataFrame({
+    ui.show_table(pd.DataFrame({
         t("validate_row", lang): [p.line or "" for p in problems],
         t("validate_column", lang): [p.column for p in problems],
         t("validate_reason", lang): [p.message for p in problems],
     }), key="validate_problems")
 elif rows is not None:
     st.success(t("validate_ok", lang, n=len(rows), file=f"{table_name}.csv"), icon=":material/check_circle:")
-    ui.table(rows, key="validate_preview")
+    ui.show_table(rows, key="validate_preview")
     st.download_button(
         t("validate_download_rows", lang), exports.csv_bytes(rows.astype("string").fillna("")),
         file_name=f"{table_name}.csv", mime="text/csv", on_click="ignore", key="validate_rows",
