@@ -3,6 +3,8 @@ the page shown when the warehouse is missing or unreadable."""
 from __future__ import annotations
 
 import contextlib
+import gc
+import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -144,6 +146,7 @@ def main() -> None:
                 # shows after half a second of running, above the page.
                 with serving(ctx), st.spinner(t("loading", lang), show_time=True):
                     page.run()
+                _freeze_once()
                 return
             holder = st.empty()
             with serving(ctx, presenting=True):
@@ -160,6 +163,23 @@ def main() -> None:
                 st.info(t("present_nothing", lang))
         except WarehouseUnavailable as error:
             warehouse_unavailable(error, lang)
+
+
+_FROZEN = False
+
+
+def _freeze_once() -> None:
+    """After the first full run in this server process, move everything alive (modules,
+    caches, the warehouse connection) out of the garbage collector's sight: Streamlit runs
+    a full collection after every script run, and walking those objects each time was
+    25–57 % of a warm rerun's CPU (docs/benchmarks.md measures it). VOCDASH_GC_FREEZE=0
+    leaves it off, for that measurement."""
+    global _FROZEN
+    if _FROZEN or os.environ.get("VOCDASH_GC_FREEZE", "1") == "0":
+        return
+    _FROZEN = True
+    gc.collect()
+    gc.freeze()
 
 
 PRESENTATION_CSS = """<style>
