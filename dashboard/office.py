@@ -28,7 +28,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from .charts import PALETTE, institution_colours, sources_caption
+from .charts import PALETTE, institution_colours, normalised_labels, sources_caption
 from .exports import neutralise
 from .i18n import format_value, name_column, t, v
 from .transforms import THEMES, describe, leaders, normalised, shared_indicators, short_title
@@ -370,7 +370,7 @@ def _label(row: pd.Series, lang: str) -> str:
 
 def _category(rows: pd.DataFrame, lang: str) -> str:
     first = rows.iloc[0]
-    name = first["indicator"]
+    name = normalised_labels(rows, lang)[0]  # the row label on screen: indicator (period compared)
     direction = first["higher_is_better"]
     if pd.notna(direction) and not bool(direction):
         name += f"（{t('lower_is_better', lang)}）" if lang == "zh" else f" ({t('lower_is_better', lang)})"
