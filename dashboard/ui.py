@@ -103,7 +103,13 @@ def theme_page(ctx: Context, theme: str, sections, extra_themes: tuple[str, ...]
     theme_name = v("theme", theme, lang)
 
     st.subheader(t("theme_overview", lang))
-    if cells.empty:
+    if on_theme.empty:
+        # Nothing on the theme at all: say which indicators, so a gap is never read as zero.
+        table_ = queries.indicators(ctx.ref).set_index("indicator_id")
+        listed = [i for _, ids in sections for i in ids if i in table_.index]
+        names = ("、" if lang == "zh" else "; ").join(table_.loc[listed, name_column(lang)])
+        st.info(t("none_reported", lang, names=for_markdown(names)))
+    elif cells.empty:
         st.info(t("theme_overview_none", lang, theme=theme_name))
     else:
         st.caption(t("theme_overview_help", lang))

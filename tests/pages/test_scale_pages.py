@@ -82,7 +82,7 @@ def test_data_page_shows_the_first_rows_and_says_how_many(synth_db, monkeypatch)
     assert not at.exception
     shown = at.dataframe[0].value
     assert len(shown) == 500
-    assert "showing the first 500" in texts(at)
+    assert "showing rows 1–500" in texts(at)
     at.text_input(key="data_search").set_value("syn00002").run()
     found = at.dataframe[0].value
     assert 0 < len(found) < 500 and set(found["institution_id"]) == {"syn00002"}
@@ -92,7 +92,7 @@ def test_data_page_shows_the_first_rows_and_says_how_many(synth_db, monkeypatch)
 def test_compare_at_scale(synth_db, monkeypatch, lang):
     at = visit(app(synth_db, monkeypatch, lang=lang, cmp=["syn00001", "syn00002"]), "compare")
     assert not at.exception, [e.value for e in at.exception]
-    assert at.dataframe[0].value.shape[1] == 5  # theme, indicator, unit, two institutions
+    assert at.dataframe[0].value.shape[1] == 6  # theme, indicator, unit, compared in (period), two institutions
 
 
 def test_presentation_mode_shows_distributions_one_per_screen(synth_db, monkeypatch):
