@@ -76,7 +76,8 @@ else:
     csv_rows = t("download_all_rows_csv", lang, n=f"{total:,}") if total <= DOWNLOAD_CAP else t("download_capped", lang, cap=f"{DOWNLOAD_CAP:,}")
     st.caption(csv_rows + " " + t("download_xlsx_capped", lang, cap=f"{XLSX_CAP:,}"))
 what = t("file_data", lang)
-view = (tuple(themes), tuple(picked), search, sort, bool(descending))
+# The page's own settings, for the file name: only those away from their defaults.
+view = (tuple(themes), tuple(picked), search, sort if sort != "default" else "", bool(descending) and sort != "default")
 about = exports.data_about(ctx.filters, ctx.institutions, lang, themes=themes,
                            indicators=[names.get(x, x) for x in picked], search=search)
 span = about[t("filter_period", lang)]
