@@ -22,9 +22,11 @@ def _haystack(ids: tuple[str, ...], zh: tuple[str, ...], en: tuple[str, ...]) ->
     return [f"{i} {z} {e}".lower() for i, z, e in zip(ids, zh, en)]
 
 
-def matches(allowed: pd.DataFrame, term: str, limit: int = MATCHES) -> list[str]:
-    """Ids of up to `limit` institutions of `allowed` (in its order) whose id or name
-    contains `term` (case-insensitive, plain text); the first `limit` when term is empty."""
+def matches(allowed: pd.DataFrame, term: str, limit: int | None = None) -> list[str]:
+    """Ids of up to `limit` (default MATCHES, read at call time) institutions of `allowed`
+    (in its order) whose id or name contains `term` (case-insensitive, plain text); the
+    first `limit` when term is empty."""
+    limit = MATCHES if limit is None else limit
     ids = allowed["institution_id"].tolist()
     term = term.strip().lower()
     if not term:

@@ -31,7 +31,7 @@ st.session_state["compare"] = [i for i in st.session_state["compare"] if i in na
 offered = pickers.options_for("compare", ctx.scope, lang)
 chosen = st.multiselect(
     t("compare_pick", lang), offered, key="compare", max_selections=6,
-    format_func=lambda value: names.get(value, value), persist_state="session",
+    format_func=lambda value: names.get(value, value), persist_state="session", placeholder=t("mark_placeholder", lang),
 )
 st.query_params["cmp"] = chosen
 default = st.session_state.get("compare_default")
