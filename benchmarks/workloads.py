@@ -171,7 +171,7 @@ class PandasEngine:
                                   actual=employment["kind"] == "actual")
         status = flags.groupby(["institution_id", "indicator_id"])[["exact", "actual"]].any()
         exact = status[status["exact"]].groupby("indicator_id").size()
-        latest = self._latest(transforms.HEADLINE_INDICATORS)
+        latest = _common(self._latest(transforms.HEADLINE_INDICATORS))
         counted = latest[latest["qualifier"].isin(COUNTED)]
         medians = counted.groupby("indicator_id")["value"].median()
         return (len(inst), len(obs), int(per_type.sum() + awards_by_type.sum()), int(exact.get("emp_destination_rate", 0)),
@@ -183,15 +183,17 @@ class PandasEngine:
         for _, ids in sections.EMPLOYMENT:
             ids = [i for i in ids if i in ind.index]
             latest = self._latest(ids)
-            counted = latest[latest["qualifier"].isin(COUNTED)]
+            common = _common(latest)
+            counted = common[common["qualifier"].isin(COUNTED)]
             stats = _section_stats(counted, ids, ind)
             ranked = _rank(counted, ind)
-            peers = _peers(latest, counted, inst, ctx["marked"])
+            everyone = latest[latest["qualifier"].isin(COUNTED)]
+            peers = _peers(latest, everyone, inst, ctx["marked"])
             out.append(summary_employment(stats, ranked, peers, ids))
         return tuple(out)
 
     def competition(self, ctx) -> tuple:
-        counted = transforms.counted_awards(self.awards.assign(is_total=self.awards["is_total"].astype(bool)))
+        counted = transforms.competitions(transforms.counted_awards(self.awards.assign(is_total=self.awards["is_total"].astype(bool))))
         typed = counted.merge(self.institutions[["institution_id", "type"]], on="institution_id")
         for by in ("level", "tier", "recipient"):
             typed.groupby(["type", by, "unit"])["count"].sum()
@@ -227,6 +229,26 @@ class PandasEngine:
         return (len(obs), tuple(page["indicator_id"].head(3)), tuple(page["institution_id"].head(3)))
 
 
+LIKE = ["period", "period_end", "period_type", "basis", "since", "as_of"]
+
+
+def _keys(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(list(zip(*(frame[field].astype("string").fillna("\x00") for field in LIKE))),
+                     index=frame.index, dtype=object)
+
+
+def _common(latest: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator, the latest figures of the like-for-like key most of them share (the
+    latest on a tie): the app's rule for distributions and rankings (queries._common_cte)."""
+    if latest.empty:
+        return latest
+    keyed = latest.assign(_key=_keys(latest), _end=latest["period_end"].fillna(latest["period"]).astype(int))
+    sizes = keyed.groupby(["indicator_id", "_key"]).agg(n=("_key", "size"), end=("_end", "max")).reset_index()
+    best = sizes.sort_values(["indicator_id", "n", "end"], ascending=[True, False, False]).drop_duplicates("indicator_id")
+    kept = keyed.merge(best[["indicator_id", "_key"]], on=["indicator_id", "_key"])
+    return kept.drop(columns=["_key", "_end"])
+
+
 def _section_stats(counted: pd.DataFrame, ids, indicators: pd.DataFrame) -> pd.DataFrame:
     """The distribution's statistics per indicator, by the app's own pandas binning rule
     (transforms.histogram, which mirrors queries.distribution)."""
@@ -255,6 +277,7 @@ def _peers(latest: pd.DataFrame, counted: pd.DataFrame, institutions: pd.DataFra
             rows.append((me["institution_id"], me["indicator_id"], None, None))
             continue
         peers = typed[(typed["indicator_id"] == me["indicator_id"]) & (typed["type"] == institutions.loc[me["institution_id"], "type"])]
+        peers = peers[_keys(peers) == _keys(me.to_frame().T).iloc[0]]  # same period, basis and date
         rows.append((me["institution_id"], me["indicator_id"], int((peers["value"] < me["value"]).sum()), len(peers)))
     return pd.DataFrame(rows, columns=["institution_id", "indicator_id", "below", "peer_n"])
 
@@ -265,7 +288,7 @@ SQLITE_INDEXES = (
     "CREATE INDEX obs_indicator ON observations (indicator_id, kind)",
     "CREATE INDEX obs_institution ON observations (institution_id)",
     "CREATE INDEX awards_institution ON awards (institution_id)",
-    "CREATE INDEX awards_total ON awards (source_id, period, level, recipient, unit)",
+    "CREATE INDEX awards_total ON awards (institution_id, category, recipient, unit)",
     "CREATE INDEX sources_institution ON sources (institution_id)",
     "CREATE INDEX institutions_type ON institutions (type)",
 )
@@ -284,9 +307,9 @@ def build_sqlite(warehouse: Path, target: Path) -> float:
     source = duckdb.connect(str(warehouse), read_only=True)
     types = {"VARCHAR": "TEXT", "INTEGER": "INTEGER", "BIGINT": "INTEGER", "DOUBLE": "REAL", "DATE": "TEXT", "BOOLEAN": "INTEGER"}
     for table in TABLES:
-        columns = ", ".join(f"{c.name} {types[c.sql_type]}" for c in table.columns)
+        columns = ", ".join(f'"{c.name}" {types[c.sql_type]}' for c in table.columns)  # "set" is a keyword
         lite.execute(f"CREATE TABLE {table.name} ({columns}, PRIMARY KEY ({', '.join(table.primary_key)}))")
-        reader = source.execute(f"SELECT {', '.join(table.column_names)} FROM {table.name}")
+        reader = source.execute(f"SELECT {', '.join(chr(34) + name + chr(34) for name in table.column_names)} FROM {table.name}")
         marks = ", ".join("?" for _ in table.columns)
         while batch := reader.fetchmany(100_000):
             lite.executemany(f"INSERT INTO {table.name} VALUES ({marks})", [
@@ -307,8 +330,24 @@ _LATEST_SQL = """
             ORDER BY coalesce(period_end, period) DESC, period DESC, qualifier = 'exact' DESC, rowid DESC) AS r
         FROM observations o WHERE kind = 'actual' AND indicator_id IN ({marks})
     )
-    SELECT institution_id, indicator_id, value, qualifier FROM ranked WHERE r = 1
+    SELECT institution_id, indicator_id, value, qualifier, period, period_end, period_type, basis, since, as_of
+    FROM ranked WHERE r = 1
 """
+# The like-for-like key most latest figures of an indicator share (queries._common_cte).
+_COMMON_SQL = """
+    keyed AS (SELECT l.*, coalesce(l.period_end, l.period) AS end_year FROM latest l),
+    sizes AS (
+        SELECT indicator_id, period, period_end, period_type, basis, since, as_of, count(*) AS n, max(end_year) AS e
+        FROM keyed GROUP BY 1, 2, 3, 4, 5, 6, 7),
+    common AS (
+        SELECT * FROM sizes s WHERE NOT EXISTS (
+            SELECT 1 FROM sizes t WHERE t.indicator_id = s.indicator_id AND (t.n > s.n OR (t.n = s.n AND t.e > s.e)))),
+    in_common AS (
+        SELECT l.* FROM latest l JOIN common c ON c.indicator_id = l.indicator_id AND l.period IS c.period
+            AND l.period_end IS c.period_end AND l.period_type IS c.period_type AND l.basis IS c.basis
+            AND l.since IS c.since AND l.as_of IS c.as_of)
+"""
+_SAME_KEY = " AND ".join(f"p.{field} IS c.{field}" for field in LIKE)
 
 
 class SQLiteEngine:
@@ -325,6 +364,11 @@ class SQLiteEngine:
     def _latest(self, ids) -> pd.DataFrame:
         ids = list(ids)
         return pd.read_sql(_LATEST_SQL.format(marks=", ".join("?" for _ in ids)), self.con, params=ids)
+
+    def _common(self, ids) -> pd.DataFrame:
+        ids = list(ids)
+        return pd.read_sql(f"WITH latest AS ({_LATEST_SQL.format(marks=', '.join('?' for _ in ids))}), {_COMMON_SQL} "
+                           "SELECT * FROM in_common", self.con, params=ids)
 
     def overview(self, ctx) -> tuple:
         con = self.con
@@ -347,7 +391,7 @@ class SQLiteEngine:
             SELECT o.indicator_id, o.institution_id, max(o.kind = 'actual' AND o.qualifier = 'exact'), max(o.kind = 'actual')
             FROM observations o JOIN indicators d USING (indicator_id) WHERE d.theme = 'employment' GROUP BY 1, 2
         """).fetchall()
-        latest = self._latest(transforms.HEADLINE_INDICATORS)
+        latest = self._common(transforms.HEADLINE_INDICATORS)
         medians = latest[latest["qualifier"].isin(COUNTED)].groupby("indicator_id")["value"].median()
         return (institutions, figures, int(per_type), exact, tuple(_round(medians.get(i, -1)) for i in transforms.HEADLINE_INDICATORS))
 
@@ -356,17 +400,17 @@ class SQLiteEngine:
         out = []
         for _, ids in sections.EMPLOYMENT:
             ids = [i for i in ids if i in ind.index]
-            latest = self._latest(ids)
-            counted = latest[latest["qualifier"].isin(COUNTED)]
+            common = self._common(ids)
+            counted = common[common["qualifier"].isin(COUNTED)]
             stats = _section_stats(counted, ids, ind)
             marks = ", ".join("?" for _ in ids)
             ranked = pd.read_sql(f"""
-                WITH latest AS ({_LATEST_SQL.format(marks=marks)}),
+                WITH latest AS ({_LATEST_SQL.format(marks=marks)}), {_COMMON_SQL},
                 scored AS (
                     SELECT l.*, CASE WHEN d.higher_is_better = 0 THEN l.value ELSE -l.value END AS badness,
                            row_number() OVER (PARTITION BY l.indicator_id ORDER BY CASE WHEN d.higher_is_better = 0 THEN l.value ELSE -l.value END, l.institution_id) AS from_top,
                            count(*) OVER (PARTITION BY l.indicator_id) AS n
-                    FROM latest l JOIN indicators d USING (indicator_id) WHERE l.qualifier IN ('exact', 'approx'))
+                    FROM in_common l JOIN indicators d USING (indicator_id) WHERE l.qualifier IN ('exact', 'approx'))
                 SELECT *, CASE WHEN from_top <= ? THEN 'top' ELSE 'bottom' END AS "end" FROM scored
                 WHERE from_top <= ? OR from_top > n - ? ORDER BY indicator_id, from_top
             """, self.con, params=[*ids, TOP_N, TOP_N, TOP_N])
@@ -380,6 +424,7 @@ class SQLiteEngine:
                     JOIN latest p ON p.indicator_id = c.indicator_id
                     JOIN institutions pi ON pi.institution_id = p.institution_id
                     WHERE c.qualifier IN ('exact', 'approx') AND p.qualifier IN ('exact', 'approx') AND pi.type = ci.type
+                      AND {_SAME_KEY}
                     GROUP BY 1, 2)
                 SELECT c.institution_id, c.indicator_id, k.below, k.peer_n FROM chosen c
                 LEFT JOIN counts k ON k.institution_id = c.institution_id AND k.indicator_id = c.indicator_id
@@ -388,14 +433,30 @@ class SQLiteEngine:
         return tuple(out)
 
     def competition(self, ctx) -> tuple:
-        counted = """
-            WITH counted AS (
+        # Competitions only; items count at their level, a total only for what its covered
+        # items leave over (the ETL's award_counted rule).
+        rank = ("CASE {a}.level WHEN 'school' THEN 1 WHEN 'municipal' THEN 2 WHEN 'provincial' THEN 3 "
+                "WHEN 'national' THEN 4 WHEN 'international' THEN 5 END")
+        counted = f"""
+            WITH comp AS (SELECT rowid AS row_id, * FROM awards WHERE category = 'competition'),
+            covered AS (
+                SELECT t.row_id, sum(i.count) AS covered FROM comp t JOIN comp i
+                  ON t.is_total AND NOT i.is_total AND i.institution_id = t.institution_id AND i.recipient = t.recipient
+                 AND i.unit = t.unit AND i.period >= t.period
+                 AND coalesce(i.period_end, i.period) <= coalesce(t.period_end, t.period)
+                 AND ({rank.format(a='i')} = {rank.format(a='t')}
+                      OR (t.level_scope = 'or_higher' AND {rank.format(a='i')} > {rank.format(a='t')}))
+                GROUP BY t.row_id),
+            kept AS (
+                SELECT institution_id, level, grade, recipient, unit, count FROM comp WHERE NOT is_total
+                UNION ALL
+                SELECT t.institution_id, t.level, t.grade, t.recipient, t.unit, t.count - coalesce(c.covered, 0)
+                FROM comp t LEFT JOIN covered c ON c.row_id = t.row_id
+                WHERE t.is_total AND t.count - coalesce(c.covered, 0) > 0),
+            counted AS (
                 SELECT a.*, CASE a.grade WHEN 'gold' THEN 'tier1' WHEN 'first' THEN 'tier1' WHEN 'silver' THEN 'tier2'
                     WHEN 'second' THEN 'tier2' WHEN 'bronze' THEN 'tier3' WHEN 'third' THEN 'tier3' ELSE a.grade END AS tier
-                FROM awards a
-                WHERE a.is_total OR NOT EXISTS (
-                    SELECT 1 FROM awards t WHERE t.is_total AND t.source_id = a.source_id AND t.period = a.period
-                      AND t.level = a.level AND t.recipient = a.recipient AND t.unit = a.unit))
+                FROM kept a)
         """
         breakdown = pd.read_sql(counted + """
             SELECT 'level' AS dimension, i.type, c.level AS key, c.unit, sum(c.count) AS count FROM counted c JOIN institutions i USING (institution_id) GROUP BY 2, 3, 4
