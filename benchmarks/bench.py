@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
 
         _step("every page in Chromium, fresh tab and sidebar click, beside a one-line Streamlit page")
         browser_run = browser.measure(national_db, pages.page_names(), args.browser_repeat, log=lambda text: _step(text))
-        browser_section = browser.render(browser_run, args.browser_repeat)
+        browser_section = browser.render(browser_run, args.browser_repeat, in_process={
+            page: (result.cold.p50, result.warm.p50) for page, result in national_pages.items()})
 
     command = "make bench" if argv is None and args.institutions == 11_000 else "python -m benchmarks.bench " + " ".join(argv or sys.argv[1:])
     report = render(args, command, load, national_build, small_build, small_pages, national_pages,

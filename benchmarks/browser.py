@@ -263,7 +263,11 @@ def _spread(values: list[float]) -> str:
     return f"{min(values):.2f}–{max(values):.2f}"
 
 
-def render(result: BrowserResult, repeat: int) -> list[str]:
+def render(result: BrowserResult, repeat: int, in_process: dict[str, tuple[float, float]] | None = None) -> list[str]:
+    """The Chromium section of docs/benchmarks.md. in_process: page -> (cold, warm) seconds
+    of its AppTest run at national scale in this same `make bench` (the script alone, no
+    browser, no websocket), so each browser figure stands beside what the server-side
+    script costs."""
     floor = statistics.median(result.floor_fresh_s)
     lines = [
         "## Pages in Chromium (issue 15's goals)", "",
@@ -307,6 +311,19 @@ def render(result: BrowserResult, repeat: int) -> list[str]:
             f"{PageRun.median(run.fresh, 'cpu') * 1000:.0f} / {PageRun.median(run.click, 'cpu') * 1000:.0f} | "
             f"{PageRun.median(run.fresh, 'ws_bytes') / 1000:,.0f} / {PageRun.median(run.click, 'ws_bytes') / 1000:,.0f} |"
         )
+    measured = [run for run in result.runs if run.page in (in_process or {})]
+    if measured:
+        lines += [
+            "", "The same pages against this run's in-process baselines (the AppTest runs at national scale above: "
+            "the page script alone, cold and warm, no browser): what the browser, the websocket and Streamlit's "
+            "front end add.", "",
+            "| Page | In-process cold / warm (s) | Fresh tab ÷ in-process cold | Sidebar click ÷ in-process warm |",
+            "|---|---|---|---|",
+        ]
+        for run in measured:
+            cold, warm = in_process[run.page]
+            fresh, click = PageRun.median(run.fresh, "seconds"), PageRun.median(run.click, "seconds")
+            lines.append(f"| {run.page} | {cold:.2f} / {warm:.2f} | {fresh / cold:.1f}× | {click / warm:.1f}× |")
     return lines
 
 
