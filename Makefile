@@ -56,7 +56,7 @@ $(DB): $(CURATED) $(ETL_CODE) $(VENV)/.installed
 # `make load`: 20 simultaneous Chromium users on the curated and on the national synthetic
 # data (11,000 colleges x 10 years, generated once into benchmarks/out/; point NAT_DB at an
 # existing warehouse to skip that). Results go to benchmarks/out/load-*.json, into the
-# results table of docs/reliability.md and docs/load-results/. LOAD_USERS / LOAD_ROUNDS
+# results table of docs/reliability.md and docs/load-results/, the p95 into docs/benchmarks.md. LOAD_USERS / LOAD_ROUNDS
 # override the defaults.
 LOAD_USERS ?= 20
 LOAD_ROUNDS ?= 1
@@ -70,6 +70,7 @@ load: $(DB) $(NAT_DB) browser
 	$(BIN)/python -m benchmarks.load --users $(LOAD_USERS) --rounds $(LOAD_ROUNDS) --db $(NAT_DB) \
 		--label national --out benchmarks/out/load-national.json; national=$$?; \
 	$(BIN)/python -m benchmarks.load_report benchmarks/out/load-curated.json benchmarks/out/load-national.json; \
+	$(BIN)/python -m benchmarks.load_summary benchmarks/out/load-curated.json benchmarks/out/load-national.json; \
 	test $$curated -eq 0 && test $$national -eq 0
 
 $(NAT_DIR)/warehouse.duckdb: $(ETL_CODE) $(VENV)/.installed
