@@ -10,7 +10,8 @@ turns with the floor so that both see the same load:
 - sidebar click: from another page, a click on the page's sidebar entry, to ready;
 
 where ready is: the server has said the script run finished (read from the websocket), the
-script state is notRunning, every Plotly chart is drawn (graph div laid out), and nothing
+script state is notRunning, every Plotly chart is drawn (graph div laid out), no widget is
+still a grey skeleton (its code being fetched), and nothing
 changes for half a second — the time is when that final state was first seen.
 
 For every interaction: the server's CPU seconds (utime + stime of the streamlit process
@@ -154,7 +155,8 @@ def _ready(tab, wire: _Wire, since_runs: int, timeout: float = 180) -> float:
     last, first_seen = None, None
     while time.monotonic() < deadline:
         state = tuple(tab.evaluate(CHART_STATE))
-        done = wire.finished > since_runs and state[0] == "notRunning" and state[2] >= max(state[1], wire.charts)
+        # state: script state, charts, charts drawn, widgets still grey skeletons
+        done = wire.finished > since_runs and state[0] == "notRunning" and state[2] >= max(state[1], wire.charts) and not state[3]
         if done and state == last:
             first_seen = first_seen or time.monotonic()
             if time.monotonic() - first_seen >= 0.5:

@@ -22,7 +22,9 @@ CHART_STATE = """() => {
     return graph && graph._fullLayout && graph.querySelectorAll('.main-svg').length >= 2;
   });
   const app = document.querySelector("[data-testid='stApp']");
-  return [app ? app.getAttribute('data-test-script-state') : null, charts.length, drawn.length];
+  // A widget whose code is still being fetched shows a grey skeleton: not ready yet.
+  const skeletons = document.querySelectorAll("[data-testid='stSkeleton']").length;
+  return [app ? app.getAttribute('data-test-script-state') : null, charts.length, drawn.length, skeletons];
 }"""
 
 
@@ -35,8 +37,8 @@ def settle(page: Page, timeout: float = 120, steady: float = 0.5) -> float:
     last, steady_since = None, None
     while time.monotonic() < deadline:
         state = tuple(page.evaluate(CHART_STATE))
-        state_attr, charts, drawn = state
-        if state_attr == "notRunning" and drawn >= charts and state == last:
+        state_attr, charts, drawn, skeletons = state
+        if state_attr == "notRunning" and drawn >= charts and not skeletons and state == last:
             steady_since = steady_since or time.monotonic()
             if time.monotonic() - steady_since > steady:
                 return steady_since
