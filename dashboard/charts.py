@@ -346,9 +346,17 @@ def completeness_heatmap(grid: pd.DataFrame, indicators: pd.DataFrame, scope: pd
             "title": "", "len": min(1.0, 300 / max(300, 22 * len(wide.index))), "y": 1, "yanchor": "top",
         },
     ))
+    # The college names above the grid, under the title, never on it: level when they fit a
+    # column, else slanted at 30°, with the top margin sized from the longest name (Plotly's
+    # automargin grew the margin for the names but left the title where they landed).
+    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(inst_names[i])) for i in wide.columns), default=0) * 6.5
+    level = longest <= 700 / max(len(wide.columns), 1) - 8
+    top = 52 + (22 if level else int(longest * 0.5) + 22)
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
-    fig.update_xaxes(side="top", automargin=True, fixedrange=True)
-    return _layout(fig, title, height=140 + 22 * len(wide.index))
+    fig.update_xaxes(side="top", automargin=False, fixedrange=True, tickangle=0 if level else -30)
+    _layout(fig, title, height=top + 40 + 22 * len(wide.index))
+    fig.update_layout(margin={"t": top}, title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}})
+    return fig
 
 
 def award_stack(counted: pd.DataFrame, scope: pd.DataFrame, by: str, lang: str, title: str) -> go.Figure:
