@@ -246,6 +246,22 @@ def present(deck: list, page_title: str, lang: str) -> None:
 
 
 
+# Choice widgets whose options are shown through a language's labels (format_func).
+RELABELLED = ("f_type", "f_province", "f_institutions", "f_kind", "compare", "compare_period", "mark", "peer",
+              "peer_custom", "profile", "data_themes", "data_indicators", "data_sort", "award_unit", "weight_preset",
+              "completeness_theme")
+
+
+def _relabel() -> None:
+    """After a language switch, hand each choice widget its value again: the browser kept
+    showing a chosen option in the old language (高职院校 in the English sidebar) while a
+    fresh tab of the same link showed it in English."""
+    for key in RELABELLED:
+        if key in st.session_state:
+            value = st.session_state[key]
+            st.session_state[key] = list(value) if isinstance(value, (list, tuple)) else value
+
+
 def language() -> str:
     """The language switch, first in the sidebar; read from the URL on a session's first run."""
     if "lang" not in st.session_state:
@@ -253,7 +269,7 @@ def language() -> str:
     with st.sidebar:
         st.segmented_control(
             ":material/translate: 语言 / Language", LANGUAGES, key="lang", required=True,
-            format_func=LANGUAGE_NAMES.get,
+            format_func=LANGUAGE_NAMES.get, on_change=_relabel,
         )
     return st.session_state.get("lang") or DEFAULT_LANGUAGE
 

@@ -4,12 +4,12 @@ URL opened in a fresh browser shows the same view (section 3)."""
 from __future__ import annotations
 
 import textwrap
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from tests.browser.conftest import Server, _need_browser
-from tests.browser.helpers import assert_clean, open_page, screenshot, settle, title
+from tests.browser.helpers import assert_clean, choose_in_multiselect, click_segment, open_page, screenshot, settle, title
 
 pytestmark = pytest.mark.browser
 
@@ -132,5 +132,31 @@ def test_a_link_opens_the_same_view_in_a_fresh_browser(browser, server, page, pa
         assert fresh.url == link
         assert fresh.locator("[data-testid='stMain']").inner_text() == shown
         assert fresh.locator("[data-testid='stPlotlyChart']").count() == charts
+    finally:
+        context.close()
+
+
+def test_a_view_set_by_hand_survives_its_copied_link(browser, server, page):
+    """Set as a user would (a sidebar filter, a third college to compare, the language by
+    clicks), copy the address bar, paste it into a new browser: the same view."""
+    open_page(page, server.url, "compare")
+    choose_in_multiselect(page, "院校类型", "高职院校")
+    choose_in_multiselect(page, "对比院校", "天津轻工职业技术学院")  # beside the default pair
+    click_segment(page, "English")
+    assert title(page) == "Compare"
+    link = page.url
+    query = parse_qs(urlparse(link).query)
+    assert query["lang"] == ["en"] and "tianjin_livtc" in query["cmp"] and query["type"], link
+    shown = page.locator("[data-testid='stMain']").inner_text()
+    sidebar = page.locator("[data-testid='stSidebarUserContent']").inner_text()
+    assert_clean(page)
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    try:
+        fresh = context.new_page()
+        fresh.goto(link)
+        settle(fresh)
+        assert title(fresh) == "Compare"
+        assert fresh.locator("[data-testid='stMain']").inner_text() == shown
+        assert fresh.locator("[data-testid='stSidebarUserContent']").inner_text() == sidebar
     finally:
         context.close()
