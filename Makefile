@@ -12,8 +12,10 @@ ETL_CODE := $(wildcard etl/*.py)
 
 .PHONY: run serve test setup warehouse check clean browser nginx office bench load eval-extract bench-extract
 
-run: $(DB)
-	VOCDASH_DB=$(DB) $(BIN)/streamlit run app.py \
+# `VOCDASH_DB=path make run` serves that warehouse as it is (never rebuilt from the curated
+# data); without it, make run serves $(DB), rebuilt when the curated data is newer.
+run: $(if $(VOCDASH_DB),$(VENV)/.installed,$(DB))
+	VOCDASH_DB=$(or $(VOCDASH_DB),$(DB)) $(BIN)/streamlit run app.py \
 		--server.headless true --server.address 127.0.0.1 \
 		$(if $(STREAMLIT_SERVER_PORT),--server.port $(STREAMLIT_SERVER_PORT))
 
@@ -70,7 +72,7 @@ $(DB): $(CURATED) $(ETL_CODE) $(VENV)/.installed
 # `make load`: 20 simultaneous Chromium users on the curated and on the national synthetic
 # data (11,000 colleges x 10 years, generated once into benchmarks/out/; point NAT_DB at an
 # existing warehouse to skip that). Results go to benchmarks/out/load-*.json, into the
-# results table of docs/reliability.md and docs/load-results/. LOAD_USERS / LOAD_ROUNDS
+# results table of docs/reliability.md and docs/load-results/, the p95 into docs/benchmarks.md. LOAD_USERS / LOAD_ROUNDS
 # override the defaults; LOAD_DATA="curated" skips the national data; LOAD_ARGS passes more
 # options to benchmarks.load (e.g. "--browser-nice 10 --step-timeout 400" on a busy machine).
 # LOAD_TARGET=proxy runs each dataset twice, back to back: against one process, then through
@@ -96,7 +98,8 @@ load: $(DB) browser $(if $(filter national,$(LOAD_DATA)),$(NAT_DB)) $(if $(filte
 	    results="$$results $$out"; \
 	  done; \
 	done; \
-	$(BIN)/python -m benchmarks.load_report $$results; exit $$status
+	$(BIN)/python -m benchmarks.load_report $$results; \
+	$(BIN)/python -m benchmarks.load_summary $$results; exit $$status
 
 $(NAT_DIR)/warehouse.duckdb: $(ETL_CODE) $(VENV)/.installed
 	$(BIN)/python -m etl.synth --institutions 11000 --years 10 --out $(NAT_DIR)/csv

@@ -11,6 +11,9 @@
    reports the ratios (the machine is shared; ratios drift less than seconds).
 4. Serves the app on the national warehouse, opens every page in Chromium and reads the
    server's peak memory.
+5. Measures every page in Chromium, fresh tab and sidebar click, beside a one-line
+   Streamlit page (the floor), with the server's CPU and the bytes sent per interaction
+   (benchmarks/browser.py: issue 15's goals).
 
 Writes the results to docs/benchmarks.md, beside each budget.
 """
@@ -59,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--work-dir", type=Path, default=OUT)
     parser.add_argument("--skip-memory", action="store_true", help="leave out the served-app memory step")
+    parser.add_argument("--skip-browser", action="store_true", help="leave out the pages in Chromium (issue 15's goals)")
+    parser.add_argument("--browser-repeat", type=int, default=3, help="runs of each page in Chromium")
     args = parser.parse_args(argv)
 
     from benchmarks import app_memory, etl_build, pages, workloads
@@ -107,9 +112,22 @@ def main(argv: list[str] | None = None) -> int:
         _step("serving the app on the national warehouse: peak memory over every page")
         memory = app_memory.measure_app_memory(national_db, pages.page_names())
 
+    browser_section: list[str] = []
+    if not args.skip_browser:
+        from benchmarks import browser
+
+        _step("every page in Chromium, fresh tab and sidebar click, beside a one-line Streamlit page")
+        browser_run = browser.measure(national_db, pages.page_names(), args.browser_repeat, log=lambda text: _step(text))
+        browser_section = browser.render(browser_run, args.browser_repeat, in_process={
+            page: (result.cold.p50, result.warm.p50) for page, result in national_pages.items()})
+
     command = "make bench" if argv is None and args.institutions == 11_000 else "python -m benchmarks.bench " + " ".join(argv or sys.argv[1:])
     report = render(args, command, load, national_build, small_build, small_pages, national_pages,
                     workload_rows, pandas_engine.load_seconds, sqlite_seconds, memory, time.perf_counter() - started)
+    if browser_section:
+        from benchmarks.browser import splice
+
+        report = splice(report, browser_section)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
     _step(f"wrote {args.out}")

@@ -18,6 +18,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from .i18n import format_value, period_label, t, v
 from .palette import PALETTE, colours_for
@@ -60,11 +61,25 @@ def chart_config(title: str) -> dict:
     }
 
 
+# The look of plotly_white, layout only, registered once as the default template. Naming
+# plotly_white on each figure deep-copied and validated its 7 KB (mostly trace defaults we
+# override anyway) per figure and sent it with every chart; this one is a few hundred bytes.
+_TEMPLATE = go.layout.Template(layout={
+    "font": {"color": "#2a3f5f"}, "paper_bgcolor": "white", "plot_bgcolor": "white", "hovermode": "closest",
+    "hoverlabel": {"align": "left"}, "colorway": list(PALETTE),
+    "xaxis": {"automargin": True, "gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "ticks": "", "zerolinecolor": "#EBF0F8",
+              "zerolinewidth": 2, "title": {"standoff": 15}},
+    "yaxis": {"automargin": True, "gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "ticks": "", "zerolinecolor": "#EBF0F8",
+              "zerolinewidth": 2, "title": {"standoff": 15}},
+})
+pio.templates["vocdash"] = _TEMPLATE
+pio.templates.default = "vocdash"
+
+
 def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
     fig.update_layout(
         title={"text": for_plotly(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
         font={"family": FONT_FAMILY, "size": 13},
-        template="plotly_white",
         height=height,
         margin={"l": 10, "r": 30, "t": 56, "b": 40},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
@@ -125,18 +140,32 @@ def _hover(lang: str, with_kind: bool = True) -> str:
     if lang == "en":
         kind = kind.replace("：", ": ")
         return (
-            "<b>%{customdata[0]}</b><br>Value: %{customdata[1]} (%{customdata[2]})"
+            "<b>%{customdata[0]}</b><br>Value: %{customdata[1]}%{customdata[2]}"
             "<br>Period: %{customdata[3]}<br>Qualifier: %{customdata[4]}" + kind +
             "<br>Source: %{customdata[6]}<extra></extra>"
         )
     return (
-        "<b>%{customdata[0]}</b><br>数值：%{customdata[1]}（%{customdata[2]}）"
-        "<br>时期：%{customdata[3]}<br>限定：%{customdata[4]}" + kind +
+        "<b>%{customdata[0]}</b><br>数值：%{customdata[1]}%{customdata[2]}"
+        "<br>时期：%{customdata[3]}<br>数值性质：%{customdata[4]}" + kind +
         "<br>来源：%{customdata[6]}<extra></extra>"
     )
 
 
 _HOVER_COLUMNS = ["institution", "value_text", "unit_text", "period_text", "qualifier_text", "kind_text", "source"]
+
+
+def _unit_suffix(value_text: str, unit_text: str, lang: str) -> str:
+    """The unit after a value in a tooltip, unless the value already says it (96.08%, 3,447人)."""
+    if not unit_text or unit_text in str(value_text):
+        return ""
+    return f"（{unit_text}）" if lang == "zh" else f" ({unit_text})"
+
+
+def _hover_data(frame: pd.DataFrame, lang: str) -> np.ndarray:
+    """customdata for _hover: the _HOVER_COLUMNS, the unit given only where the value lacks it."""
+    data = frame[_HOVER_COLUMNS].map(for_plotly)
+    data["unit_text"] = [_unit_suffix(value, unit, lang) for value, unit in zip(data["value_text"], data["unit_text"])]
+    return data.to_numpy()
 
 
 def period_span(frame: pd.DataFrame, lang: str) -> str:
@@ -220,7 +249,7 @@ def indicator_bars(
             x=figures["value"], y=cats, orientation="h",
             name=t("legend_target" if is_target else "legend_actual", lang),
             text=text, textposition="outside", cliponaxis=False, constraintext="none",
-            customdata=figures[_HOVER_COLUMNS].map(for_plotly).to_numpy(),
+            customdata=_hover_data(figures, lang),
             hovertemplate=_hover(lang),
             marker={
                 "color": "white" if is_target else colour,
@@ -316,9 +345,17 @@ def completeness_heatmap(grid: pd.DataFrame, indicators: pd.DataFrame, scope: pd
             "title": "", "len": min(1.0, 300 / max(300, 22 * len(wide.index))), "y": 1, "yanchor": "top",
         },
     ))
+    # The college names above the grid, under the title, never on it: level when they fit a
+    # column, else slanted at 30°, with the top margin sized from the longest name (Plotly's
+    # automargin grew the margin for the names but left the title where they landed).
+    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(inst_names[i])) for i in wide.columns), default=0) * 6.5
+    level = longest <= 700 / max(len(wide.columns), 1) - 8
+    top = 52 + (22 if level else int(longest * 0.5) + 22)
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
-    fig.update_xaxes(side="top", automargin=True, fixedrange=True)
-    return _layout(fig, title, height=140 + 22 * len(wide.index))
+    fig.update_xaxes(side="top", automargin=False, fixedrange=True, tickangle=0 if level else -30)
+    _layout(fig, title, height=top + 40 + 22 * len(wide.index))
+    fig.update_layout(margin={"t": top}, title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}})
+    return fig
 
 
 def award_stack(counted: pd.DataFrame, scope: pd.DataFrame, by: str, lang: str, title: str) -> go.Figure:
@@ -434,7 +471,7 @@ def normalised_bars(norm: pd.DataFrame, chosen: pd.DataFrame, lang: str, colours
             marker={"color": colour, "line": {"color": colour, "width": 1},
                     "pattern": {"shape": ["/" if is_target else "" for is_target in target], "fgcolor": "white", "solidity": 0.5}},
             text=text, textposition="outside", cliponaxis=False, constraintext="none",
-            customdata=mine[_HOVER_COLUMNS].map(for_plotly).to_numpy() if not mine.empty else None,
+            customdata=_hover_data(mine, lang) if not mine.empty else None,
             hovertemplate=_hover(lang),
         )
     fig.update_yaxes(categoryorder="array", categoryarray=indicator_order, autorange="reversed", automargin=True, fixedrange=True)
@@ -595,7 +632,7 @@ def distribution_histogram(
             marker={"symbol": "triangle-down", "size": 12, "color": colour},
             text=[for_plotly(row["value_text"])], textposition="middle right",
             textfont={"color": colour, "size": 11}, cliponaxis=False,
-            customdata=[for_plotly_all([*row[_HOVER_COLUMNS].tolist(), peer if extra else ""])],
+            customdata=[[*_hover_data(pd.DataFrame([row]), lang)[0].tolist(), for_plotly(peer) if extra else ""]],
             hovertemplate=_hover(lang, with_kind=False).replace("<extra></extra>", extra + "<extra></extra>"),
         )
     if log_scale and not regular.empty:
@@ -705,7 +742,7 @@ def trend_lines(
             line={"color": colour, "width": 2.5}, marker={"symbol": _PERIOD_SYMBOLS[period_type], "size": 8, "color": colour},
             text=[for_plotly(value) if qualifier != "exact" else "" for value, qualifier in zip(part["value_text"], part["qualifier"])],
             textposition="top center", cliponaxis=False,
-            customdata=part[_HOVER_COLUMNS].map(for_plotly).to_numpy(), hovertemplate=_hover(lang, with_kind=False),
+            customdata=_hover_data(part, lang), hovertemplate=_hover(lang, with_kind=False),
         )
     fig.update_xaxes(dtick=1, tickformat="d", title=t("period_start", lang), fixedrange=True)
     # Lines, not bars: the axis fits the values, so a rate moving between 92 and 96 shows.
@@ -960,3 +997,273 @@ def rank_chart(described: pd.DataFrame, indicator: pd.Series, scope: pd.DataFram
     if missing:
         text += f"；{len(missing)}所院校未报告" if lang == "zh" else f"; {len(missing)} not reported"
     return with_story(fig, text + ("。" if lang == "zh" else "."), sources_caption(rows, lang))
+
+# --- theme overview (issue 15) -----------------------------------------------------------
+
+MATRIX_SCALE = [[0.0, "#eef4fa"], [1.0, "#6fa8d6"]]  # light enough for black text on every cell
+MATRIX_APART = "#e6e6e6"  # a figure outside its like-for-like set: plain, never shaded
+
+
+def wrap_label(text: str, width: int = 16) -> str:
+    """A long name over several lines (<br>) so it is never cut or squeezes the plot: CJK
+    characters count double."""
+    text = str(text)
+    lines, line, used = [], "", 0
+    for word in (re.split(r"(\s+)", text) if text.isascii() else list(text)):
+        size = sum(2 if ord(ch) > 0x2E80 else 1 for ch in word)
+        if used + size > width and line.strip():
+            lines.append(line.strip())
+            line, used = "", 0
+        if word.isspace() and not line:
+            continue
+        line += word
+        used += size
+    if line.strip():
+        lines.append(line.strip())
+    return "<br>".join(lines)
+
+
+def theme_matrix(cells: pd.DataFrame, scope: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Every indicator two or more chosen colleges report (rows) against every chosen college
+    (columns), in one figure. A cell shows the figure; within an indicator's like-for-like
+    set (same period, basis and date) its shade is its size against the set's largest (for a
+    rank, rank 1 darkest) — size, not merit. A figure outside the set stands in grey with
+    its period and why (⚠); a college without the figure shows — (not reported, not 0).
+
+    cells: transforms.theme_matrix; scope: the columns, in order."""
+    from .transforms import matrix_cell_text
+
+    name_col = "name_en" if lang == "en" else "name_zh"
+    columns = scope["institution_id"].tolist()
+    column_labels = [wrap_label(for_plotly(name), 18 if lang == "en" else 14) for name in scope[name_col]]
+    rows = list(dict.fromkeys(cells["indicator_id"]))
+    row_labels = []
+    for indicator_id in rows:
+        part = cells[cells["indicator_id"] == indicator_id]
+        label = f"{part['indicator'].iloc[0]}（{part['unit_text'].iloc[0]}）" if lang == "zh" else f"{part['indicator'].iloc[0]} ({part['unit_text'].iloc[0]})"
+        row_labels.append(wrap_label(for_plotly(label), 40))
+    shade = np.full((len(rows), len(columns)), np.nan)
+    apart = np.full((len(rows), len(columns)), np.nan)
+    text = np.full((len(rows), len(columns)), "—", dtype=object)
+    hover = np.full((len(rows), len(columns)), t("not_reported_long", lang), dtype=object)
+    where = {iid: n for n, iid in enumerate(columns)}
+    for r, indicator_id in enumerate(rows):
+        for _, cell in cells[cells["indicator_id"] == indicator_id].iterrows():
+            c = where.get(cell["institution_id"])
+            if c is None:
+                continue
+            said = for_plotly(matrix_cell_text(cell, lang))
+            # Value, then its period, then why it is apart: one short line each.
+            if lang == "zh":
+                said = said.replace("（", "<br>", 1).replace("，", "<br>", 1).rstrip("）")
+            else:
+                said = said.replace(" (", "<br>", 1).replace("; ", "<br>", 1).rstrip(")")
+            text[r, c] = said
+            if pd.notna(cell["shade"]):
+                shade[r, c] = float(cell["shade"])
+            else:
+                apart[r, c] = 1.0
+            hover[r, c] = (f"{for_plotly(cell['value_text'])}<br>{t('period', lang)}：{for_plotly(cell['period_text'])}"
+                           f"<br>{t('qualifier', lang)}：{for_plotly(cell['qualifier_text'])}"
+                           f"<br>{t('source', lang)}：{for_plotly(cell['source'])}")
+            if lang == "en":
+                hover[r, c] = hover[r, c].replace("：", ": ")
+    fig = go.Figure()
+    common = dict(x=column_labels, y=row_labels, xgap=3, ygap=3, showscale=False, hoverongaps=False)
+    fig.add_heatmap(z=apart, colorscale=[[0, MATRIX_APART], [1, MATRIX_APART]], zmin=0, zmax=1, hoverinfo="skip", **common)
+    fig.add_heatmap(
+        z=shade, colorscale=MATRIX_SCALE, zmin=0, zmax=1, text=text, texttemplate="%{text}",
+        textfont={"size": 12, "color": "#1a1a1a"}, customdata=hover,
+        hovertemplate="<b>%{x}</b><br>%{y}<br>%{customdata}<extra></extra>", **common,
+    )
+    # Cells without a shade still need their text: a transparent layer carries it.
+    fig.add_heatmap(
+        z=np.where(np.isnan(shade), 0.0, np.nan), colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        text=text, texttemplate="%{text}", textfont={"size": 12, "color": "#333333"}, customdata=hover,
+        hovertemplate="<b>%{x}</b><br>%{y}<br>%{customdata}<extra></extra>", **common,
+    )
+    label_lines = max((label.count("<br>") + 1 for label in column_labels), default=1)
+    top = 64 + 17 * label_lines  # the title, then the college names under it: never on top of each other
+    fig.update_xaxes(side="top", tickangle=0, automargin=False, fixedrange=True, showgrid=False)
+    fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True, showgrid=False)
+    lines = max((str(x).count("<br>") + 1 for x in text.ravel()), default=1)
+    _layout(fig, title, height=top + 30 + (22 + 15 * lines) * max(len(rows), 1), showlegend=False)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": top, "b": 10}, plot_bgcolor="white",
+                      title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}})
+    takeaway = t("matrix_takeaway", lang, rows=len(rows), colleges=len(columns))
+    return with_story(fig, takeaway, sources_caption(cells[cells["in_set"].astype(bool)], lang))
+
+
+def _bin_position(value: float, bins: pd.DataFrame, log_scale: bool) -> float | None:
+    """Where a value falls on a histogram drawn with one unit per bin (bin i spans i..i+1):
+    inside its bin in proportion (on a log scale in log units); above p99 on the overflow bar."""
+    if bins.empty or pd.isna(value):
+        return None
+    regular = bins[~bins["overflow"].astype(bool)].sort_values("bin")
+    overflow = bins[bins["overflow"].astype(bool)]
+    if not overflow.empty and value > float(overflow.iloc[0]["lo"]):
+        return float(overflow.iloc[0]["bin"]) + 0.5
+    for _, row in regular.iterrows():
+        lo, hi = float(row["lo"]), float(row["hi"])
+        if lo <= value <= hi or value < lo:
+            if value < lo or hi <= lo:
+                return float(row["bin"]) + (0.0 if value < lo else 0.5)
+            if log_scale and lo > 0:
+                share = (np.log(value) - np.log(lo)) / (np.log(hi) - np.log(lo))
+            else:
+                share = (value - lo) / (hi - lo)
+            return float(row["bin"]) + float(share)
+    return float(regular["bin"].max()) + 1.0 if not regular.empty else None
+
+
+def distribution_grid(
+    stats: pd.DataFrame, bins: pd.DataFrame, indicators: pd.DataFrame, marked: pd.DataFrame,
+    lang: str, colours: dict[str, str], title: str, columns: int = 4,
+) -> go.Figure:
+    """Small multiples: each indicator's distribution over the field (latest actual, like
+    for like, as queries.distribution counts it) with the marked colleges as coloured lines
+    and the median dashed. One small histogram per indicator, bins drawn one unit wide
+    (a log-scaled indicator says so in its panel title); the detail below has the axis.
+
+    stats / bins: transforms.split_distribution; indicators: indexed by indicator_id, in the
+    order to draw; marked: rows with institution_id, indicator_id, value, institution."""
+    shown = [i for i in indicators.index if i in set(stats.loc[stats["n"] > 0, "indicator_id"])]
+    stats = stats.set_index("indicator_id")
+    rows = max(1, -(-len(shown) // columns))
+    gap_x, gap_y = 0.04, 0.5 / rows if rows > 1 else 0
+    width = (1 - gap_x * (columns - 1)) / columns
+    panel_h = 150
+    height = 70 + rows * (panel_h + 46) + (40 if not marked.empty else 0)
+    unit_y = 1 / rows
+    layout: dict = {"annotations": [], "shapes": []}
+    data = []
+    name_col = "name_en" if lang == "en" else "name_zh"
+    legend_done: set[str] = set()
+    for n, indicator_id in enumerate(shown):
+        r, c = divmod(n, columns)
+        axis = "" if n == 0 else str(n + 1)
+        x0 = c * (width + gap_x)
+        top = 1 - r * unit_y
+        bottom = top - unit_y * panel_h / (panel_h + 46)
+        layout[f"xaxis{axis}"] = {"domain": [x0, x0 + width], "anchor": f"y{axis}", "showticklabels": False,
+                                  "fixedrange": True, "showgrid": False, "zeroline": False}
+        layout[f"yaxis{axis}"] = {"domain": [bottom, top - 0.02 * unit_y], "anchor": f"x{axis}", "fixedrange": True,
+                                  "showgrid": False, "showticklabels": False, "zeroline": False, "rangemode": "tozero"}
+        part = bins[bins["indicator_id"] == indicator_id].sort_values("bin")
+        row = stats.loc[indicator_id]
+        indicator = indicators.loc[indicator_id]
+        log_scale = bool(row.get("log_scale", False))
+        regular = part[~part["overflow"].astype(bool)]
+        data.append({
+            "type": "bar", "x": (part["bin"].astype(float) + 0.5).tolist(), "y": part["institutions"].tolist(),
+            "width": 1.0, "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False,
+            "marker": {"color": [OVERFLOW_COLOUR if o else BIN_COLOUR for o in part["overflow"].astype(bool)]},
+            "customdata": [f"{_short_number(lo)}–{_short_number(hi)}" for lo, hi in zip(part["lo"], part["hi"])],
+            "hovertemplate": "%{customdata}<br>%{y:,}" + ("所" if lang == "zh" else " institutions") + "<extra></extra>",
+        })
+        name = indicator[name_col]
+        label = wrap_label(for_plotly(name), 26) + ("（对数）" if lang == "zh" and log_scale else " (log)" if log_scale else "")
+        layout["annotations"].append({
+            "text": f"{label}<br><span style='color:#666'>n={int(row['n']):,} · {t('median', lang)} "
+                    f"{format_value(float(row['median']), indicator['unit'], 'exact', lang)}</span>",
+            "x": x0, "xref": "paper", "xanchor": "left", "y": top, "yref": "paper", "yanchor": "bottom",
+            "showarrow": False, "align": "left", "font": {"size": 11},
+        })
+        median_at = _bin_position(float(row["median"]), part, log_scale)
+        if median_at is not None:
+            layout["shapes"].append({"type": "line", "xref": f"x{axis}", "yref": f"y{axis} domain", "x0": median_at,
+                                     "x1": median_at, "y0": 0, "y1": 1, "line": {"color": MEDIAN_COLOUR, "dash": "dash", "width": 1}})
+        mine = marked[marked["indicator_id"] == indicator_id] if not marked.empty else marked
+        for _, mark in mine.iterrows():
+            at = _bin_position(float(mark["value"]), part, log_scale)
+            if at is None:
+                continue
+            colour = colours.get(mark["institution_id"], PALETTE[0])
+            layout["shapes"].append({"type": "line", "xref": f"x{axis}", "yref": f"y{axis} domain", "x0": at, "x1": at,
+                                     "y0": 0, "y1": 1, "line": {"color": colour, "width": 2}})
+            first = mark["institution_id"] not in legend_done
+            legend_done.add(mark["institution_id"])
+            data.append({
+                "type": "scatter", "mode": "markers", "x": [at], "y": [float(part["institutions"].max()) * 1.05],
+                "xaxis": f"x{axis}", "yaxis": f"y{axis}", "marker": {"symbol": "triangle-down", "size": 9, "color": colour},
+                "name": for_plotly(mark["institution"]), "legendgroup": mark["institution_id"], "showlegend": first,
+                "customdata": [[for_plotly(mark["institution"]), for_plotly(mark.get("value_text", ""))]],
+                "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
+            })
+        if not regular.empty:
+            layout[f"xaxis{axis}"]["range"] = [0, float(part["bin"].max()) + 1]
+    layout.update({
+        "height": height, "bargap": 0, "showlegend": bool(legend_done),
+        # Under the panels: never on the title or the panels' own titles.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0, "xanchor": "left"},
+        "margin": {"l": 10, "r": 10, "t": 64, "b": 50 if legend_done else 10},
+        "title": {"text": for_plotly(title), "x": 0, "xanchor": "left", "font": {"size": 15},
+                  "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
+        "font": {"family": FONT_FAMILY, "size": 13}, "hoverlabel": {"font": {"family": FONT_FAMILY}},
+    })
+    # Built as a plain spec and wrapped without validation: dozens of panels through
+    # make_subplots and the validators cost far more server time than drawing them.
+    fig = go.Figure({"data": data, "layout": layout}, skip_invalid=False, _validate=False)
+    return with_story(fig, t("grid_takeaway", lang, n=len(shown)))
+
+
+def profile_trends(rows: pd.DataFrame, indicators: pd.DataFrame, lang: str, colour: str, name: str, title: str,
+                   columns: int = 3) -> go.Figure:
+    """Small multiples: each indicator one college reports in two or more periods, its
+    figures over the years (solid, its colour) against the median of colleges of its type
+    reporting the same indicator like for like (dashed grey). Calendar and academic years
+    are separate lines. rows: queries.profile_trends; indicators: indexed by indicator_id."""
+    name_col = "name_en" if lang == "en" else "name_zh"
+    shown = [i for i in dict.fromkeys(rows.loc[rows["series"] == "institution", "indicator_id"]) if i in indicators.index]
+    count = max(1, -(-len(shown) // columns))
+    gap_x, panel_h, head = 0.05, 150, 44
+    width = (1 - gap_x * (columns - 1)) / columns
+    unit_y = 1 / count
+    layout: dict = {"annotations": []}
+    data = []
+    for n, indicator_id in enumerate(shown):
+        r, c = divmod(n, columns)
+        axis = "" if n == 0 else str(n + 1)
+        x0 = c * (width + gap_x)
+        top = 1 - r * unit_y
+        bottom = top - unit_y * panel_h / (panel_h + head)
+        layout[f"xaxis{axis}"] = {"domain": [x0, x0 + width], "anchor": f"y{axis}", "dtick": 1, "tickformat": "d",
+                                  "fixedrange": True, "showgrid": False, "tickfont": {"size": 10}}
+        layout[f"yaxis{axis}"] = {"domain": [bottom, top - 0.02 * unit_y], "anchor": f"x{axis}", "fixedrange": True,
+                                  "tickfont": {"size": 10}, "gridcolor": "#eeeeee"}
+        indicator = indicators.loc[indicator_id]
+        unit = indicator["unit"]
+        if unit == "rank":
+            layout[f"yaxis{axis}"]["autorange"] = "reversed"  # a rank as a rank: 1st at the top
+        part = rows[rows["indicator_id"] == indicator_id]
+        for (series, period_type), line in part.groupby(["series", "period_type"], sort=False):
+            line = line.sort_values("period")
+            is_me = series == "institution"
+            texts = [format_value(float(x), unit, q if is_me else "exact", lang) for x, q in zip(line["value"], line["qualifier"])]
+            periods = [period_label(p, e, period_type, lang) for p, e in zip(line["period"], line["period_end"])]
+            who = for_plotly(name) if is_me else (t("peer_median", lang) + (f"（{int(line['peers'].max())}）" if lang == "zh" else f" ({int(line['peers'].max())})"))
+            data.append({
+                "type": "scatter", "mode": "lines+markers", "x": line["period"].astype(int).tolist(), "y": line["value"].astype(float).tolist(),
+                "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": n == 0 and period_type == part["period_type"].iloc[0],
+                "name": who, "legendgroup": series,
+                "line": {"color": colour if is_me else MEDIAN_COLOUR, "width": 2.5 if is_me else 1.5, "dash": "solid" if is_me else "dash"},
+                "marker": {"size": 6, "color": colour if is_me else MEDIAN_COLOUR,
+                           "symbol": "diamond" if period_type == "academic_year" else "circle"},
+                "customdata": [[who if is_me else t("peer_median", lang), text, period] for text, period in zip(texts, periods)],
+                "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}<extra></extra>",
+            })
+        label = f"{indicator[name_col]}（{v('unit', unit, lang)}）" if lang == "zh" else f"{indicator[name_col]} ({v('unit', unit, lang)})"
+        layout["annotations"].append({"text": wrap_label(for_plotly(label), 30), "x": x0, "xref": "paper", "xanchor": "left",
+                                      "y": top, "yref": "paper", "yanchor": "bottom", "showarrow": False, "align": "left",
+                                      "font": {"size": 11}})
+    layout.update({
+        "height": 60 + count * (panel_h + head) + 40, "showlegend": bool(shown),
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "xanchor": "left"},
+        "margin": {"l": 40, "r": 10, "t": 64, "b": 60},
+        "title": {"text": for_plotly(title), "x": 0, "xanchor": "left", "font": {"size": 15},
+                  "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
+        "font": {"family": FONT_FAMILY, "size": 13}, "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "plot_bgcolor": "white",
+    })
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    return with_story(fig, t("profile_trends_takeaway", lang, n=len(shown)))

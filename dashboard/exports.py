@@ -1,6 +1,7 @@
 """Downloads: bytes that Excel and WPS open with the Chinese intact."""
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 
@@ -61,8 +62,11 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
-def download_name(what: str, filters: Filters, extension: str) -> str:
-    """vocdash_数据_2019-2022.xlsx: the app, what it holds (in the page's language), the period.
+def download_name(what: str, filters: Filters, extension: str, view: tuple = ()) -> str:
+    """vocdash_数据_2019-2022.xlsx: the app, what it holds (in the page's language), the period;
+    with any narrowing filter (type, province, institutions, actual/target) or page setting
+    (`view`: the Data page's theme, indicators, search and sort; the compared colleges) a
+    short tag of that view, so downloads of different views never share a name.
 
     Chinese in a file name is safe here: Streamlit sends it as an RFC 5987 filename*
     header, which every current browser decodes, and Windows, macOS and WPS store and
@@ -72,7 +76,13 @@ def download_name(what: str, filters: Filters, extension: str) -> str:
     stem = _UNSAFE_IN_NAME.sub("_", what).strip("_.") or "export"
     start, end = filters.period_from, filters.period_to
     span = f"{start}" if start and start == end else f"{start}-{end}" if start and end else ""
-    return "_".join(part for part in ("vocdash", stem, span) if part) + f".{extension}"
+    narrowed = (filters.types, filters.provinces, filters.institutions, tuple(filters.kinds) != KINDS)
+    tag = ""
+    if any(narrowed) or any(view):
+        # The same view always gets the same tag; what it stands for is inside the file.
+        described = repr((filters.types, filters.provinces, filters.institutions, tuple(filters.kinds), tuple(view)))
+        tag = hashlib.sha1(described.encode("utf-8")).hexdigest()[:6]
+    return "_".join(part for part in ("vocdash", stem, span, tag) if part) + f".{extension}"
 
 
 def _listed(values, labels: Mapping, lang: str) -> str:

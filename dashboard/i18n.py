@@ -25,6 +25,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "reset_filters": ("重置筛选", "Reset filters"),
     "link_hint": ("筛选条件保存在网址中，复制网址即可分享当前视图。", "Filters live in the URL: copy it to share this view."),
     "data_built": ("数据构建于", "Data built"),
+    "loading": ("正在加载…", "Loading…"),
+    "compare_default_like": (
+        "默认对比{a}与{b}：在 {n} 所院校的两两组合中，二者同期、同口径共同报告的指标最多（{like} 项）。",
+        "Compared by default: {a} and {b}, the pair of the {n} colleges that report the most indicators like for like ({like}).",
+    ),
+    "compare_default_shared": (
+        "{n} 所院校中没有任何两所有同期、同口径的共同指标；默认对比共同报告指标最多的{a}与{b}（{shared} 项，时期或口径不同，见下方说明）。",
+        "No two of the {n} colleges report an indicator like for like; compared by default: {a} and {b}, who report the most "
+        "indicators in common ({shared}, of other periods or bases, listed below).",
+    ),
+    "compare_default_none": (
+        "{n} 所院校中没有任何两所报告过相同指标；默认显示前两所：{a}、{b}。",
+        "No two of the {n} colleges report the same indicator; showing the first two: {a} and {b}.",
+    ),
+    "search_institutions": ("查找院校", "Find an institution"),
+    "search_institutions_placeholder": ("输入名称或代码，在 {n} 所中查找", "Type a name or id to search {n}"),
+    "search_no_match": ("没有名称或代码包含该词的院校。", "No institution's name or id contains that."),
     "no_match": ("当前筛选条件下没有院校。", "No institution matches the current filters."),
     "no_figures": ("当前筛选条件下没有数据。", "No figures match the current filters."),
     # access control (off unless configured in .streamlit/secrets.toml)
@@ -70,7 +87,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_competition": ("竞赛", "Competition awards"),
     "page_party_building": ("党建", "Party building"),
     "page_compare": ("对比", "Compare"),
-    "page_profile": ("院校", "Institution profile"),
+    "page_profile": ("院校档案", "Institution profile"),
     "page_data": ("数据", "Data"),
     "page_validate": ("校验", "Validate a file"),
     "page_curate": ("整理", "Curate"),
@@ -168,12 +185,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "sources": ("来源数", "Sources"),
     "figures": ("数据条数", "Figures"),
     "award_rows": ("奖项记录", "Award rows"),
+    "award_items": ("竞赛获奖（项）", "Competition awards (items)"),
+    "award_items_help": (
+        "竞赛获奖项数，与“竞赛”页计法相同：报告的合计与其中已列明的分项不重复计；荣誉、科研与成果奖不计。"
+        "按人次报告的另有 {person_times} 人次，不与项数相加。奖项记录共 {rows} 行。",
+        "Competition awards in items, counted as on the Competition page: a report's total and the items it "
+        "lists are not both counted; honours and research or product prizes are not included. Awards reported "
+        "in person-times add {person_times} person-times, never added to items. {rows} award rows in all.",
+    ),
     "indicator": ("指标", "Indicator"),
     "theme": ("主题", "Theme"),
     "period": ("时期", "Period"),
     "value": ("数值", "Value"),
     "unit": ("单位", "Unit"),
-    "qualifier": ("限定", "Qualifier"),
+    "qualifier": ("数值性质", "Qualifier"),
     "kind": ("类型", "Kind"),
     "source": ("来源", "Source"),
     "evidence": ("原文摘录", "Evidence"),
@@ -194,18 +219,48 @@ TEXT: dict[str, tuple[str, str]] = {
     "count": ("数量", "Count"),
     "hover_source": ("来源", "Source"),
     "hover_period": ("时期", "Period"),
-    "hover_qualifier": ("限定", "Qualifier"),
+    "hover_qualifier": ("数值性质", "Qualifier"),
     "download_png_hint": ("图表右上角工具栏可导出高清 PNG。", "Export a high-resolution PNG from each chart's toolbar."),
     "lower_is_better": ("名次越小越好", "lower is better"),
     "legend_actual": ("实际", "Actual"),
     "legend_target": ("目标", "Target"),
+    "rank_text": ("第{n}名", "rank {n}"),
+    "rank_axis": ("名次（第 1 名在右）", "Rank (1st on the right)"),
+    "matrix_takeaway": ("{rows} 项指标 × {colleges} 所院校；底色深浅表示同期同口径数字的相对大小。",
+                        "{rows} indicators × {colleges} colleges; the shade is a figure's size within its like-for-like set."),
+    "grid_takeaway": ("{n} 项指标的分布；竖线为所选院校，虚线为中位数。", "{n} indicators' distributions; solid lines mark the chosen colleges, dashed the median."),
+    "theme_overview": ("总体情况", "Overview"),
+    "theme_overview_help": (
+        "两所及以上院校报告的指标，一行一项。底色深浅只表示同期、同口径数字的相对大小（名次以第 1 名为最深），不表示好坏；"
+        "灰底标 ⚠ 的数字时期或口径不同，注明其时期与原因，不参与比较；“—”为未报告（不等于 0）。",
+        "Indicators two or more colleges report, one per row. The shade only shows a figure's size among figures of the same "
+        "period and basis (for a rank, 1st is darkest), not merit; grey cells marked ⚠ are of another period or basis, with "
+        "their period and why, and are not compared; — is not reported (not zero).",
+    ),
+    "theme_overview_none": (
+        "所选院校没有两所及以上共同报告的{theme}指标，各校单独报告的数字见下表。",
+        "No {theme} indicator is reported by two or more of the chosen colleges; each college's own figures are in the table below.",
+    ),
+    "single_reporter": ("仅一所院校报告的指标", "Indicators only one college reports"),
+    "single_reporter_help": ("只有一所院校报告，无从比较，列表而不作图。", "Reported by one college only: nothing to compare, so listed rather than charted."),
+    "indicator_detail": ("指标详情", "One indicator in detail"),
+    "indicator_detail_pick": ("选择指标", "Indicator"),
+    "indicator_detail_single": ("该指标只有一所院校报告，见上表。", "Only one college reports this indicator: see the table above."),
+    "indicator_detail_none": ("没有可单独查看的指标。", "No indicator to look at."),
+    "trend_small": ("历年变化", "Over the years"),
+    "dist_overview": ("各指标分布一览", "Every indicator's distribution"),
+    "dist_overview_help": (
+        "每个小图为一项指标在当前范围内各院校最新实际数字的分布（同期同口径），竖线为所选院校，虚线为中位数。下方可选一项指标查看坐标轴、排名与历年变化。",
+        "Each panel is one indicator: the latest actual figures of the colleges in range (like for like), solid lines the chosen colleges, "
+        "dashed the median. Pick one below for its axis, ranks and years.",
+    ),
     "marks_legend": (
         "标记：≈ 约数，> 多于，≥ 不少于；斜线填充为目标值；“未报告”不等于 0。",
         "Marks: ≈ approximate, > more than, ≥ at least; hatched bars are targets; \"not reported\" is not zero.",
     ),
     "any_indicator": ("查看本主题的任一指标", "Chart any indicator of this theme"),
     "all_theme_figures": ("本主题全部数据", "Every figure on this theme"),
-    "context_figures": ("背景数据", "Context figures"),
+    "context_figures": ("基本情况", "Context figures"),
     "none_reported": ("所选院校均未报告（不等于 0）：{names}", "Not reported by any selected institution (not zero): {names}"),
     # overview
     "overview_intro": ("数据覆盖范围、各院校主要数字，以及哪些指标已报告。", "What the data hold, each institution's headline figures, and what is reported."),
@@ -312,7 +367,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_too_many": ("最多比较 6 所院校。", "Compare at most 6 institutions."),
     "compare_shared": ("共同报告的指标", "Indicators they share"),
     "compare_shared_help": (
-        "至少两所所选院校在同一时期、同一统计口径下报告的指标；“比较口径（时期）”列说明比较的是哪一期。每格含数值、限定与来源。标 ⚠ 的数字时期或口径不同，仅供参考，并注明差别。",
+        "至少两所所选院校在同一时期、同一统计口径下报告的指标；“比较口径（时期）”列说明比较的是哪一期。每格含数值、数值性质与来源。标 ⚠ 的数字时期或口径不同，仅供参考，并注明差别。",
         "Indicators at least two of the chosen colleges report for the same period on the same basis; the 'Compared in' column says which. Each cell gives value, qualifier and source. A figure marked ⚠ is of another period or basis, shown for reference with what differs.",
     ),
     "compare_none_shared": ("所选院校没有同期、同口径的共同指标。", "The chosen colleges share no indicator for the same period on the same basis."),
@@ -367,7 +422,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "This institution's sources give no figures to curate, so every indicator is \"not reported\" (which is not zero).",
     ),
     # data
-    "data_intro": ("当前筛选条件下的整洁数据表，可进一步筛选并下载。", "The tidy table under the current filters, to filter further and download."),
+    "data_intro": ("当前筛选条件下的数据明细，每行一个数字，可进一步筛选、排序并下载。", "The tidy table under the current filters, to filter further and download."),
     "data_table": ("数据表", "Data"),
     "data_theme": ("主题", "Themes"),
     "data_indicator": ("指标", "Indicators"),
@@ -381,12 +436,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "file_data": ("数据", "data"),
     "xlsx_title": ("VocDash 数据导出（{span}）", "VocDash data export ({span})"),
     "rows_shown": ("共 {n} 行", "{n} rows"),
+    "rows_page": ("共 {n} 行符合条件，显示第 {first}–{last} 行。", "{n} rows match; showing rows {first}–{last}."),
+    "data_sort": ("排序", "Sort by"),
+    "data_sort_default": ("主题、指标、地区", "Theme, indicator, place"),
+    "data_sort_value": ("数值", "Value"),
+    "data_sort_institution": ("院校（按地区、拼音）", "Institution (by place)"),
+    "data_sort_period": ("时期", "Period"),
+    "data_descending": ("从大到小", "Largest first"),
+    "data_page": ("页码（共 {pages} 页）", "Page (of {pages})"),
     "glossary": ("指标说明", "Indicator glossary"),
     "source_list": ("来源列表", "Sources"),
     "awards_table": ("奖项表", "Awards"),
     "download_awards_csv": ("下载奖项 CSV", "Download awards CSV"),
     # national scale: distributions, peers, trends
     "median": ("中位数", "median"),
+    "peer_median": ("同类型院校中位数", "Median of its type"),
+    "profile_trends": ("历年变化", "Over the years"),
+    "profile_trends_help": (
+        "有两个及以上时期数字的指标：本校（实线）与全国同类型院校同期、同口径数字的中位数（虚线，括号内为院校数）；名次以第 1 名在上。",
+        "Indicators with figures in two or more periods: this college (solid) against the median of colleges of its type "
+        "reporting the same period and basis (dashed; how many in brackets); for a rank, 1st is at the top.",
+    ),
+    "profile_trends_none": ("本校的数字都只有一个时期，无历年变化可画。", "Each of this college's figures is of one period only: no change over the years to draw."),
+    "profile_trends_takeaway": ("{n} 项指标的历年变化与同类型院校中位数。", "{n} indicators over the years against the median of the college's type."),
     "dist_latest": ("各院校最新实际值", "latest actual per institution"),
     "dist_summary": ("{n} 所院校计入，中位数 {median}，四分位 {q1}–{q3}", "{n} institutions counted, median {median}, quartiles {q1}–{q3}"),
     "dist_approx": ("其中约数（≈）{n} 所", "{n} of them approximate (≈)"),
@@ -472,7 +544,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "\"Not reported\" is not zero: a figure missing from this workbook was not reported by its source; it is not a zero.",
     ),
     "xlsx_note_marks": (
-        "“数值”列为纯数字，便于计算；“数值（含标记）”列带限定标记：≈ 约数，> 多于，≥ 不少于。目标值在“类型”列标为“目标”。",
+        "“数值”列为纯数字，便于计算；“数值（含标记）”列带数值性质标记：≈ 约数，> 多于，≥ 不少于。目标值在“类型”列标为“目标”。",
         "The Value column holds plain numbers for calculation; \"Value (marked)\" carries the marks: ≈ approximate, > more than, ≥ at least. Targets say \"target\" in the Kind column.",
     ),
     "xlsx_note_quote": (
@@ -555,7 +627,7 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "training": ("培训", "Training"),
         "competition": ("竞赛", "Competition"),
         "party_building": ("党建", "Party building"),
-        "other": ("背景", "Context"),
+        "other": ("基本情况", "Context"),
     },
     "type": {
         "higher_vocational": ("高职院校", "Higher vocational college"),

@@ -10,8 +10,24 @@ import streamlit as st
 
 from .db import WarehouseRef, query
 from .filters import Filters, Options
+from .order import PROVINCE_ORDER, place_order, province_sort_key  # noqa: F401  (PROVINCE_ORDER: for the pages)
 
 _CACHE = dict(max_entries=512, show_spinner=False, hash_funcs={Filters: Filters.key})
+
+
+# Institutions are listed as a bureau's tables list them: provinces in the standard order of
+# the national statistics (GB/T 2260: 北京, 天津, 河北 …), then names by pinyin. The pinyin
+# comes from pypinyin, which reads names as phrases (长沙 chángshā, 重庆 chóngqìng; ICU's
+# collation in DuckDB reads 长 as zhǎng). The order is worked out once per warehouse
+# (institutions()) and handed to SQL as a list, so a sorted page of a long table follows it.
+
+# CTE `place`: institution_id and its place in the list (1 = first); params: _place_params.
+_PLACE_CTE = "place AS (SELECT unnest(?::VARCHAR[]) AS institution_id, generate_subscripts(?::VARCHAR[], 1) AS place)"
+
+
+def _place_params(ref: WarehouseRef) -> list:
+    ids = institutions(ref)["institution_id"].tolist()
+    return [ids, ids]
 
 
 def _institution_clause(filters: Filters, alias: str = "i") -> tuple[str, list]:
@@ -51,7 +67,7 @@ def options(ref: WarehouseRef) -> Options:
     last = int(info["last_year"]) if info.get("last_year") else first
     return Options(
         types=tuple(sorted(institutions["type"].unique())),
-        provinces=tuple(sorted(institutions["province"].unique())),
+        provinces=tuple(sorted(institutions["province"].unique(), key=province_sort_key)),
         institutions=tuple(institutions["institution_id"]),
         first_year=first,
         last_year=last,
@@ -61,14 +77,15 @@ def options(ref: WarehouseRef) -> Options:
 @st.cache_data(**_CACHE)
 def institutions(ref: WarehouseRef) -> pd.DataFrame:
     """Every institution, in display order (province, then name)."""
-    return query(
+    frame = query(
         ref,
         """
         SELECT institution_id, name_zh, name_en, type, secondary_type, alt_name_zh, alt_name_en,
                province, province_en, city, city_en, is_synthetic
-        FROM institutions ORDER BY province, name_zh, institution_id
+        FROM institutions
         """,
     )
+    return frame.iloc[place_order(frame)].reset_index(drop=True)
 
 
 @st.cache_data(**_CACHE)
@@ -77,12 +94,13 @@ def institutions_in_scope(ref: WarehouseRef, filters: Filters) -> pd.DataFrame:
     return query(
         ref,
         f"""
+        WITH {_PLACE_CTE}
         SELECT institution_id, name_zh, name_en, type, secondary_type, alt_name_zh, alt_name_en,
                province, province_en, city, city_en, is_synthetic
-        FROM institutions i WHERE {where}
-        ORDER BY province, name_zh, institution_id
+        FROM institutions i JOIN place pl USING (institution_id) WHERE {where}
+        ORDER BY pl.place
         """,
-        params,
+        _place_params(ref) + params,
     )
 
 
@@ -106,16 +124,17 @@ def sources(ref: WarehouseRef, filters: Filters) -> pd.DataFrame:
     return query(
         ref,
         f"""
+        WITH {_PLACE_CTE}
         SELECT s.source_id, s.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en,
                s.title, s.title_en, s.kind, s.published, s.period_label, s.period_label_en,
                s.document, s.url, s.is_synthetic, s.notes,
                (SELECT count(*) FROM observations o WHERE o.source_id = s.source_id) AS figures,
                (SELECT count(*) FROM awards a WHERE a.source_id = s.source_id) AS award_rows
-        FROM sources s JOIN institutions i USING (institution_id)
+        FROM sources s JOIN institutions i USING (institution_id) JOIN place pl ON pl.institution_id = s.institution_id
         WHERE {where}
-        ORDER BY i.province, i.name_zh, s.source_id
+        ORDER BY pl.place, s.source_id
         """,
-        params,
+        _place_params(ref) + params,
     )
 
 
@@ -150,16 +169,18 @@ def observations(
     return query(
         ref,
         f"""
+        WITH {_PLACE_CTE}
         SELECT {_OBSERVATION_COLUMNS}
         FROM observations o
         JOIN institutions i ON i.institution_id = o.institution_id
+        JOIN place pl ON pl.institution_id = o.institution_id
         JOIN indicators d ON d.indicator_id = o.indicator_id
         JOIN sources s ON s.source_id = o.source_id
         WHERE {where}
         ORDER BY array_position(['employment', 'training', 'competition', 'party_building', 'other'], d.theme),
-                 o.indicator_id, i.province, i.name_zh, o.period, o.kind
+                 o.indicator_id, pl.place, o.period, o.kind
         """,
-        params,
+        _place_params(ref) + params,
     )
 
 
@@ -172,7 +193,7 @@ def awards(ref: WarehouseRef, filters: Filters, limit: int | None = None, catego
     where_i, params = _institution_clause(filters)
     where_p, period_params = _period_clause(filters, "a")
     results_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
-    params = params + period_params + [list(categories), list(categories)]
+    params = _place_params(ref) + params + period_params + [list(categories), list(categories)]
     limited = ""
     if limit is not None:
         limited = "LIMIT ?"
@@ -180,6 +201,7 @@ def awards(ref: WarehouseRef, filters: Filters, limit: int | None = None, catego
     return query(
         ref,
         f"""
+        WITH {_PLACE_CTE}
         SELECT a.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en, i.type, i.province,
                a.period, a.period_end, a.period_type, a.competition, a.competition_en, a.category,
                a.level, a.level_scope, a.grade, a.recipient, a.count, a.unit, a.qualifier, a.is_total,
@@ -187,9 +209,10 @@ def awards(ref: WarehouseRef, filters: Filters, limit: int | None = None, catego
                a.evidence, a.notes, a.conflict
         FROM awards a
         JOIN institutions i ON i.institution_id = a.institution_id
+        JOIN place pl ON pl.institution_id = a.institution_id
         JOIN sources s ON s.source_id = a.source_id
         WHERE {where_i} AND {where_p} AND {results_wanted} AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], a.category))
-        ORDER BY i.province, i.name_zh, a.institution_id, a.period,
+        ORDER BY pl.place, a.institution_id, a.period,
                  array_position(['international', 'national', 'provincial', 'municipal', 'school'], a.level),
                  a.competition, a.grade
         {limited}
@@ -778,6 +801,21 @@ def observation_count(
     return int(frame.iloc[0]["n"])
 
 
+# How the Data page may sort its rows (the keys are the only ones accepted; each maps to
+# fixed SQL). After the chosen key the rows keep the usual order: theme, indicator, place.
+DATA_SORTS = ("default", "value", "institution", "period")
+_SORT_SQL = {
+    "default": [],
+    "value": ["o.value"],
+    "institution": ["pl.place"],
+    "period": ["coalesce(o.period_end, o.period)", "o.period"],
+}
+_USUAL_ORDER = [
+    "array_position(['employment', 'training', 'competition', 'party_building', 'other'], d.theme)",
+    "o.indicator_id", "pl.place", "o.institution_id", "o.period", "o.kind", "o.source_id", "o.rowid",
+]
+
+
 @st.cache_data(**_CACHE)
 def observations_page(
     ref: WarehouseRef,
@@ -787,25 +825,34 @@ def observations_page(
     search: str = "",
     limit: int = 1000,
     offset: int = 0,
+    sort: str = "default",
+    descending: bool = False,
 ) -> pd.DataFrame:
-    """The tidy table (as observations()), narrowed and searched in SQL, `limit` rows from
-    `offset` in the usual order. Search matches institution (id, names, province),
-    indicator (id, names), source title, evidence or notes, case-insensitively, as plain
-    text within one field."""
+    """The tidy table (as observations()), narrowed, searched and sorted in SQL over every
+    matching row, `limit` rows from `offset`. Search matches institution (id, names,
+    province), indicator (id, names), source title, evidence or notes, case-insensitively,
+    as plain text within one field. sort: a key of DATA_SORTS (then the usual order)."""
+    if sort not in _SORT_SQL:
+        raise ValueError(f"unknown sort {sort!r}")
     where, params = _observation_where(filters, themes, indicator_ids, search)
-    order = """array_position(['employment', 'training', 'competition', 'party_building', 'other'], d.theme),
-               o.indicator_id, i.province, i.name_zh, o.institution_id, o.period, o.kind, o.source_id, o.rowid"""
+    keys = _SORT_SQL[sort] + _USUAL_ORDER
+    directions = ["DESC" if descending else "ASC"] * len(_SORT_SQL[sort]) + ["ASC"] * len(_USUAL_ORDER)
+    picked = ", ".join(f"{expr} AS k{n}" for n, expr in enumerate(keys))
+    inner = ", ".join(f"k{n} {direction}" for n, direction in enumerate(directions))
+    outer = ", ".join(f"p.k{n} {direction}" for n, direction in enumerate(directions))
     # The page's rows are picked first, by rowid, and only they are joined to their
     # sources and given every column: the sort no longer carries a million wide rows.
     return query(
         ref,
         f"""
-        WITH page AS (
-            SELECT o.rowid AS row_id FROM observations o
+        WITH {_PLACE_CTE},
+        page AS (
+            SELECT o.rowid AS row_id, {picked} FROM observations o
             JOIN institutions i ON i.institution_id = o.institution_id
+            JOIN place pl ON pl.institution_id = o.institution_id
             JOIN indicators d ON d.indicator_id = o.indicator_id
             WHERE {where}
-            ORDER BY {order}
+            ORDER BY {inner}
             LIMIT ? OFFSET ?
         )
         SELECT {_OBSERVATION_COLUMNS}
@@ -814,9 +861,9 @@ def observations_page(
         JOIN institutions i ON i.institution_id = o.institution_id
         JOIN indicators d ON d.indicator_id = o.indicator_id
         JOIN sources s ON s.source_id = o.source_id
-        ORDER BY {order}
+        ORDER BY {outer}
         """,
-        params + [int(limit), int(offset)],
+        _place_params(ref) + params + [int(limit), int(offset)],
     )
 
 
@@ -858,7 +905,8 @@ def standard_coverage(ref: WarehouseRef, filters: Filters, by: str = "institutio
 
 @st.cache_data(**_CACHE)
 def scope_counts(ref: WarehouseRef, filters: Filters) -> dict[str, int]:
-    """The overview's four numbers, counted in SQL: institutions, sources, figures, award rows."""
+    """The overview's numbers, counted in SQL: institutions, sources, figures, award rows, and
+    competition awards in items and in person-times (counted as the competition page does)."""
     where_i, params = _institution_clause(filters)
     where_po, params_po = _period_clause(filters, "o")
     where_pa, params_pa = _period_clause(filters, "a")
@@ -872,9 +920,16 @@ def scope_counts(ref: WarehouseRef, filters: Filters) -> dict[str, int]:
                (SELECT count(*) FROM observations o WHERE o.institution_id IN (SELECT institution_id FROM scope)
                     AND {where_po} AND list_contains(?, o.kind)) AS figures,
                (SELECT count(*) FROM awards a WHERE a.institution_id IN (SELECT institution_id FROM scope)
-                    AND {where_pa} AND {awards_wanted}) AS award_rows
+                    AND {where_pa} AND {awards_wanted}) AS award_rows,
+               -- Awards, not rows: competition awards counted as the competition page counts
+               -- them (a report's total and its own items never both), items and
+               -- person-times apart (never added).
+               (SELECT coalesce(sum(a.count), 0) FROM award_counted a WHERE a.institution_id IN (SELECT institution_id FROM scope)
+                    AND {where_pa} AND {awards_wanted} AND a.category = 'competition' AND a.unit = 'items') AS award_items,
+               (SELECT coalesce(sum(a.count), 0) FROM award_counted a WHERE a.institution_id IN (SELECT institution_id FROM scope)
+                    AND {where_pa} AND {awards_wanted} AND a.category = 'competition' AND a.unit = 'person_times') AS award_person_times
         """,
-        params + params_po + [list(filters.kinds)] + params_pa,
+        params + params_po + [list(filters.kinds)] + params_pa + params_pa + params_pa,
     )
     return {key: int(value) for key, value in frame.iloc[0].items()}
 
@@ -1086,13 +1141,14 @@ def sources_page(ref: WarehouseRef, filters: Filters, limit: int = 500, source_i
     return query(
         ref,
         f"""
-        WITH page AS (
+        WITH {_PLACE_CTE},
+        page AS (
             SELECT s.source_id, s.institution_id, i.name_zh AS institution_zh, i.name_en AS institution_en,
                    s.title, s.title_en, s.kind, s.published, s.period_label, s.period_label_en,
-                   s.document, s.url, s.is_synthetic, s.notes, i.province, i.name_zh
-            FROM sources s JOIN institutions i USING (institution_id)
+                   s.document, s.url, s.is_synthetic, s.notes, pl.place
+            FROM sources s JOIN institutions i USING (institution_id) JOIN place pl ON pl.institution_id = s.institution_id
             WHERE {where}
-            ORDER BY i.province, i.name_zh, s.source_id
+            ORDER BY pl.place, s.source_id
             LIMIT ?
         ),
         figures AS (SELECT source_id, count(*) AS figures FROM observations
@@ -1103,7 +1159,67 @@ def sources_page(ref: WarehouseRef, filters: Filters, limit: int = 500, source_i
                p.published, p.period_label, p.period_label_en, p.document, p.url, p.is_synthetic, p.notes,
                coalesce(f.figures, 0) AS figures, coalesce(a.award_rows, 0) AS award_rows
         FROM page p LEFT JOIN figures f USING (source_id) LEFT JOIN award_rows a USING (source_id)
-        ORDER BY p.province, p.name_zh, p.source_id
+        ORDER BY p.place, p.source_id
         """,
-        params + [int(limit)],
+        _place_params(ref) + params + [int(limit)],
+    )
+
+
+@st.cache_data(**_CACHE)
+def profile_trends(ref: WarehouseRef, filters: Filters, institution_id: str) -> pd.DataFrame:
+    """One institution's actual figures on every indicator it reports in two or more
+    periods, and per period the median of the institutions of its type (nationwide) that
+    report the same indicator like for like (same period, its end and type, basis, start
+    year and date). Exact and ≈ values count; one value per institution and period (the
+    exact one first, then the greater source id).
+
+    Columns: series ('institution' / 'median'), indicator_id, period, period_end,
+    period_type, basis, since, as_of, value, qualifier, source_id, peers (values behind a
+    median)."""
+    where_p, params_p = _period_clause(filters, "o")
+    actual_wanted = "TRUE" if "actual" in filters.kinds else "FALSE"
+    return query(
+        ref,
+        f"""
+        WITH me AS (SELECT type FROM institutions WHERE institution_id = ?),
+        mine AS (
+            SELECT o.indicator_id, o.period, o.period_end, o.period_type, o.basis, o.since, o.as_of,
+                   arg_max(o.value, (o.qualifier = 'exact', o.source_id)) AS value,
+                   arg_max(o.qualifier, (o.qualifier = 'exact', o.source_id)) AS qualifier,
+                   arg_max(o.source_id, (o.qualifier = 'exact', o.source_id)) AS source_id
+            FROM observations o
+            WHERE o.institution_id = ? AND o.kind = 'actual' AND {actual_wanted} AND {where_p}
+            GROUP BY ALL
+        ),
+        kept AS (
+            SELECT * FROM mine
+            WHERE indicator_id IN (SELECT indicator_id FROM mine GROUP BY indicator_id HAVING count(DISTINCT period) >= 2)
+        ),
+        peers AS (
+            SELECT o.institution_id, o.indicator_id, o.period, o.period_end, o.period_type, o.basis, o.since, o.as_of,
+                   arg_max(o.value, (o.qualifier = 'exact', o.source_id)) AS value
+            FROM observations o JOIN institutions i ON i.institution_id = o.institution_id
+            WHERE i.type = (SELECT type FROM me) AND o.kind = 'actual' AND {where_p}
+              AND list_contains(?, o.qualifier)
+              AND o.indicator_id IN (SELECT indicator_id FROM kept)
+            GROUP BY ALL
+        ),
+        medians AS (
+            SELECT p.indicator_id, p.period, p.period_end, p.period_type, p.basis, p.since, p.as_of,
+                   quantile_cont(p.value, 0.5) AS value, count(*) AS peers
+            FROM peers p
+            WHERE EXISTS (SELECT 1 FROM kept k WHERE k.indicator_id = p.indicator_id AND k.period = p.period
+                          AND k.period_end IS NOT DISTINCT FROM p.period_end AND k.period_type = p.period_type
+                          AND k.basis IS NOT DISTINCT FROM p.basis AND k.since IS NOT DISTINCT FROM p.since
+                          AND k.as_of IS NOT DISTINCT FROM p.as_of)
+            GROUP BY ALL
+        )
+        SELECT 'institution' AS series, indicator_id, period, period_end, period_type, basis, since, as_of, value,
+               qualifier, source_id, NULL::BIGINT AS peers FROM kept
+        UNION ALL
+        SELECT 'median', indicator_id, period, period_end, period_type, basis, since, as_of, value, 'exact', NULL, peers
+        FROM medians
+        ORDER BY indicator_id, series DESC, period_type, period
+        """,
+        [institution_id, institution_id] + params_p + params_p + [list(COUNTED_QUALIFIERS)],
     )

@@ -3,29 +3,36 @@ the page shown when the warehouse is missing or unreadable."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import html
 import json
+import os
 import re
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from . import access, queries
+from . import access, pickers, queries
 from . import filters as flt
 from .charts import chart_config, drawn_points, for_slide, institution_colours, split_rows, story
 from .db import WarehouseRef, WarehouseUnavailable, current_ref
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, t, v
+from .office import export_time_text
 from .palette import selection_first
 from .safe_text import for_markdown
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 KIND_CHOICES = ("both", "actual", "target")
 ROOT = Path(__file__).resolve().parent.parent
+# The tab icon, served by the app itself: a Material icon name would make the browser fetch
+# it from Google's font server on every run, which fails offline and on an intranet.
+ICON = Path(__file__).resolve().parent / "static" / "favicon.png"
 _STARTED = "_vocdash_started"
 _MANAGED = (flt.P_LANG, flt.P_TYPE, flt.P_PROVINCE, flt.P_INSTITUTION, flt.P_FROM, flt.P_TO, flt.P_KIND)
 
@@ -117,7 +124,7 @@ def main() -> None:
     with entrypoint:
         presenting = _presenting_requested()
         st.set_page_config(
-            page_title="VocDash 职业院校对比看板", page_icon=":material/insights:", layout="wide",
+            page_title="VocDash 职业院校对比看板", page_icon=str(ICON), layout="wide",
             initial_sidebar_state="collapsed" if presenting else "auto",
         )
         wanted_lang = st.session_state.get("lang") or flt.parse_language(st.query_params)
@@ -138,8 +145,12 @@ def main() -> None:
             ctx = sidebar_filters(ref, options, lang)
             presenting = presentation_switch(lang)
             if not presenting:
-                with serving(ctx):
+                # Streamlit's own running indicator is a small icon in the top corner; a
+                # rerun of a second or two otherwise shows only faded content. A spinner
+                # shows after half a second of running, above the page.
+                with serving(ctx), st.spinner(t("loading", lang), show_time=True):
                     page.run()
+                _freeze_once()
                 return
             # A page that calls st.stop() (校验 before an upload) ends the whole run: nothing
             # can be drawn after it. So an exit button goes up first; a page that runs to
@@ -157,6 +168,23 @@ def main() -> None:
             present(deck, page.title, lang)  # with no chart: says so, with the exit button
         except WarehouseUnavailable as error:
             warehouse_unavailable(error, lang)
+
+
+_FROZEN = False
+
+
+def _freeze_once() -> None:
+    """After the first full run in this server process, move everything alive (modules,
+    caches, the warehouse connection) out of the garbage collector's sight: Streamlit runs
+    a full collection after every script run, and walking those objects each time was
+    25–57 % of a warm rerun's CPU (docs/benchmarks.md measures it). VOCDASH_GC_FREEZE=0
+    leaves it off, for that measurement."""
+    global _FROZEN
+    if _FROZEN or os.environ.get("VOCDASH_GC_FREEZE", "1") == "0":
+        return
+    _FROZEN = True
+    gc.collect()
+    gc.freeze()
 
 
 # Presentation mode fills the screen, whatever its size: the page is one screen tall, the
@@ -327,6 +355,22 @@ def present(deck: list, page_title: str, lang: str) -> None:
             st.caption(for_markdown(sources))  # two lines at most on screen; the deck lists them all
 
 
+# Choice widgets whose options are shown through a language's labels (format_func).
+RELABELLED = ("f_type", "f_province", "f_institutions", "f_kind", "compare", "compare_period", "mark", "peer",
+              "peer_custom", "profile", "data_themes", "data_indicators", "data_sort", "award_unit", "weight_preset",
+              "completeness_theme")
+
+
+def _relabel() -> None:
+    """After a language switch, hand each choice widget its value again: the browser kept
+    showing a chosen option in the old language (高职院校 in the English sidebar) while a
+    fresh tab of the same link showed it in English."""
+    for key in RELABELLED:
+        if key in st.session_state:
+            value = st.session_state[key]
+            st.session_state[key] = list(value) if isinstance(value, (list, tuple)) else value
+
+
 def language() -> str:
     """The language switch, first in the sidebar; read from the URL on a session's first run."""
     if "lang" not in st.session_state:
@@ -334,16 +378,26 @@ def language() -> str:
     with st.sidebar:
         st.segmented_control(
             ":material/translate: 语言 / Language", LANGUAGES, key="lang", required=True,
-            format_func=LANGUAGE_NAMES.get,
+            format_func=LANGUAGE_NAMES.get, on_change=_relabel,
         )
     return st.session_state.get("lang") or DEFAULT_LANGUAGE
 
 
+# The overview is the default page, served at the root; Streamlit still reserves the default
+# page's own path, so it is declared under this one and /overview is a hidden second entry
+# for the same script (a link to /overview would otherwise open "Page not found").
+DEFAULT_PAGE_PATH = "home"
+
+
 def pages(lang: str) -> list:
-    return [
-        st.Page(ROOT / "pages" / f"{name}.py", title=t(key, lang), icon=icon, url_path=name, default=(name == "overview"))
+    listed = [
+        st.Page(ROOT / "pages" / f"{name}.py", title=t(key, lang), icon=icon,
+                url_path=DEFAULT_PAGE_PATH if name == "overview" else name, default=(name == "overview"))
         for name, key, icon in PAGES
     ]
+    alias = st.Page(ROOT / "pages" / "overview.py", title=t("page_overview", lang), icon=PAGES[0][2],
+                    url_path="overview", visibility="hidden")
+    return [*listed, alias]
 
 
 WAREHOUSE_RECHECK_SECONDS = 3
@@ -406,6 +460,18 @@ def _sync_url(params: dict) -> None:
             st.query_params[key] = wanted
 
 
+def built_at_text(stamp: str, lang: str) -> str:
+    """The build time the ETL records (ISO, UTC) in Beijing time, labelled as such, as the
+    exports say it; an unreadable stamp is shown as it is."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return export_time_text(lang, when)
+
+
 def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Context:
     """Render the shared filters; return the page context."""
     _start_from_url(options)
@@ -432,8 +498,9 @@ def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Conte
         names = dict(zip(everyone["institution_id"].tolist(), everyone["name_en" if lang == "en" else "name_zh"].tolist()))
         allowed_set = set(allowed_ids)
         st.session_state["f_institutions"] = [i for i in st.session_state.get("f_institutions", []) if i in allowed_set]
+        offered = pickers.options_for("f_institutions", allowed, lang)
         chosen = st.multiselect(
-            t("filter_institutions", lang), allowed_ids, key="f_institutions", placeholder=t("all", lang),
+            t("filter_institutions", lang), offered, key="f_institutions", placeholder=t("all", lang),
             format_func=lambda value: names.get(value, value), help=t("filter_institutions_help", lang),
         )
         if options.first_year < options.last_year:
@@ -452,7 +519,7 @@ def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Conte
         st.caption(t("link_hint", lang))
         info = queries.build_info(ref)
         if info.get("built_at"):
-            st.caption(f"{t('data_built', lang)}: {info['built_at'].replace('T', ' ').replace('+00:00', ' UTC')}")
+            st.caption(f"{t('data_built', lang)}: {built_at_text(info['built_at'], lang)}")
 
     chosen_filters = flt.Filters(
         types=tuple(types),

@@ -12,6 +12,26 @@ from .i18n import figure_period_label, format_value, name_column, period_label, 
 THEMES = ("employment", "training", "competition", "party_building", "other")
 
 
+def without_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as it is shown: a missing text cell is blank, not the word None; a number
+    column with gaps becomes text with blanks (a column without gaps stays a number, so it
+    sorts by value)."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if not series.isna().any():
+            continue
+        if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+            whole = series.dropna()
+            whole = bool(len(whole)) and bool((whole == whole.round()).all())
+            out[column] = [
+                "" if pd.isna(x) else (f"{int(x)}" if whole else str(x)) for x in series
+            ]
+        else:
+            out[column] = series.astype(object).where(series.notna(), "")
+    return out
+
+
 def institution_name(frame: pd.DataFrame, lang: str) -> pd.Series:
     return frame["institution_en" if lang == "en" else "institution_zh"]
 
@@ -639,3 +659,102 @@ def peer_positions_of(values: pd.DataFrame, chosen: tuple[str, ...], peer: str, 
             "above": int((peers["value"] > me["value"]).sum()),
         })
     return pd.DataFrame(rows, columns=["institution_id", "value", "peer_n", "below", "equal", "above"])
+
+
+# --- theme overview (issue 15): every indicator against every chosen college -------------
+
+def theme_matrix(obs: pd.DataFrame, chosen: list[str], lang: str, period: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The theme's overview, like for like.
+
+    Returns (cells, single):
+    - cells: one row per indicator reported by two or more of `chosen` and per chosen
+      institution with a figure on it (described), with `in_set`, `left_out`, `set_size`
+      (comparability.comparison_sets) and `shade`: the figure's size against the largest of
+      its like-for-like set (0–1; for a rank, rank 1 is 1), NaN outside the set or where
+      the set holds one figure or the indicator is not comparable between colleges: such a
+      cell is drawn plain, with its period and why.
+    - single: figures of indicators only one chosen institution reports (described), for a
+      table: a chart of one bar says nothing.
+    """
+    sets = comparison_sets(obs, chosen, period)
+    if sets.empty:
+        empty = describe(sets, lang)
+        return empty.assign(shade=pd.Series(dtype=float)), empty
+    reporters = sets.groupby("indicator_id")["institution_id"].nunique()
+    several = reporters[reporters >= 2].index
+    single = describe(sets[~sets["indicator_id"].isin(several)], lang)
+    cells = describe(sets[sets["indicator_id"].isin(several)], lang)
+    shade = pd.Series(float("nan"), index=cells.index)
+    comparable = cells["comparable"].fillna(True).astype(bool) if "comparable" in cells.columns else pd.Series(True, index=cells.index)
+    scaled = cells["in_set"].astype(bool) & (cells["set_size"] >= 2) & comparable
+    for _, group in cells[scaled].groupby("indicator_id", sort=False):
+        values = group["value"].astype(float)
+        if (group["unit"] == "rank").all():
+            shade[group.index] = values.min() / values.where(values > 0)  # rank 1 is the largest share
+        elif values.max() > 0:
+            shade[group.index] = values / values.max()
+    return cells.assign(shade=shade), single
+
+
+def matrix_cell_text(row: pd.Series, lang: str) -> str:
+    """What a matrix cell says: the value; outside its like-for-like set also its period and
+    why it is not compared (⚠), as the compare table says it."""
+    value = row["value_text"]
+    if row["kind"] == "target":
+        value = f"{t('legend_target', lang)} {value}"
+    if row["unit"] == "rank":
+        value = t("rank_text", lang, n=value)
+    if bool(row["in_set"]) and int(row["set_size"]) >= 2:
+        return value
+    if bool(row["in_set"]):  # its own period; the others on the row differ from it
+        return f"⚠ {value}（{row['period_text']}）" if lang == "zh" else f"⚠ {value} ({row['period_text']})"
+    why = t(f"left_out_{row['left_out'] or 'only_one'}", lang)
+    return f"⚠ {value}（{row['period_text']}，{why}）" if lang == "zh" else f"⚠ {value} ({row['period_text']}; {why})"
+
+
+def single_reporter_table(single: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Indicators one chosen institution reports: indicator, institution, value, period, source."""
+    return pd.DataFrame({
+        t("indicator", lang): single["indicator"],
+        t("institution", lang): single["institution"],
+        t("value", lang): single["value_text"],
+        t("period", lang): single["period_text"],
+        t("qualifier", lang): single["qualifier_text"],
+        t("kind", lang): single["kind_text"],
+        t("source", lang): single["source"],
+    }).reset_index(drop=True)
+
+
+def best_pair(obs: pd.DataFrame, candidates: list[str]) -> tuple[list[str], int, int]:
+    """The two of `candidates` that share the most indicators like for like (a figure each of
+    the same kind, period, basis and date); with none anywhere, the two that share the most
+    indicators at all. Returns (pair, like-for-like shared, shared at all), the first count
+    as the compare page's table will count it (comparability.comparison_sets). Ties go to
+    the earlier pair in the candidates' order. Fewer than two candidates: them, 0, 0."""
+    candidates = list(dict.fromkeys(candidates))
+    if len(candidates) < 2:
+        return candidates, 0, 0
+    order = {iid: n for n, iid in enumerate(candidates)}
+    mine = obs[obs["institution_id"].isin(order)]
+    keyed = mine[["institution_id", "indicator_id"]].copy()
+    for field in ("kind", "period_type", "period", "period_end", "basis", "since", "as_of"):
+        column = mine[field] if field in mine.columns else pd.Series(pd.NA, index=mine.index)
+        keyed[field] = column.astype("string").fillna("\x00")
+    keyed = keyed.drop_duplicates()
+    keyed["n"] = keyed["institution_id"].map(order)
+
+    def pair_counts(on: list[str]) -> pd.Series:
+        pairs = keyed.merge(keyed, on=on)
+        pairs = pairs[pairs["n_x"] < pairs["n_y"]]
+        return pairs.drop_duplicates(["n_x", "n_y", "indicator_id"]).groupby(["n_x", "n_y"]).size()
+
+    like = pair_counts(["indicator_id", "kind", "period_type", "period", "period_end", "basis", "since", "as_of"])
+    shared = pair_counts(["indicator_id"])
+    if shared.empty:
+        return candidates[:2], 0, 0
+    ranked = pd.DataFrame({"shared": shared}).join(like.rename("like"), how="left").fillna({"like": 0})
+    ranked = ranked.reset_index().sort_values(["like", "shared", "n_x", "n_y"], ascending=[False, False, True, True])
+    top = ranked.iloc[0]
+    pair = [candidates[int(top["n_x"])], candidates[int(top["n_y"])]]
+    exact = like_for_like(comparison_sets(mine[mine["institution_id"].isin(pair)], pair), comparable_only=False)
+    return pair, int(exact["indicator_id"].nunique()), int(top["shared"])

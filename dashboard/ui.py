@@ -5,11 +5,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import charts, queries, shell, transforms
+from . import charts, pickers, queries, shell, transforms, urlstate
 from .filters import Filters
-from .i18n import t, v
+from .i18n import name_column, t, v
 from .safe_text import for_markdown
 from .shell import Context
+
+
+def show_table(frame: pd.DataFrame, key: str, **kwargs) -> None:
+    """st.dataframe without index and without the word None in empty cells."""
+    st.dataframe(transforms.without_none(frame), hide_index=True, key=key, **kwargs)
 
 
 def header(ctx: Context, title_key: str, intro_key: str | None = None) -> None:
@@ -75,42 +80,53 @@ def figures_table(ctx: Context, described: pd.DataFrame, key: str, height: int |
     })
     if not conflict.ne("").any():
         frame = frame.drop(columns=t("conflict", lang))
-    st.dataframe(frame, hide_index=True, key=key, height=height or "auto", column_config={
+    show_table(frame, key=key, height=height or "auto", column_config={
         t("evidence", lang): st.column_config.TextColumn(width="large"),
         t("source", lang): st.column_config.TextColumn(width="medium"),
     })
 
 
 def theme_page(ctx: Context, theme: str, sections, extra_themes: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The body shared by the theme pages: charted sections, any-indicator chart, full table.
-    With more than DISTRIBUTION_ABOVE institutions in the field: distribution_page."""
+    """The body shared by the theme pages: first the overview of the theme (every indicator
+    two or more colleges report against every chosen college, like for like), the
+    indicators only one college reports as a table, then one indicator the user picks in
+    detail, and the full table. With more than DISTRIBUTION_ABOVE institutions in the
+    field: distribution_page."""
     lang = ctx.lang
     if many(ctx):
         distribution_page(ctx, theme, sections, extra_themes)
         return pd.DataFrame()
     obs = queries.observations(ctx.ref, ctx.filters, themes=(theme, *extra_themes))
-    described = transforms.describe(obs, lang)
     if ctx.scope.empty:
         st.info(t("no_match", lang))
-        return described
-    marks_legend(ctx)
-    for label_key, ids in sections:
-        st.subheader(t(label_key, lang))
-        indicator_charts(ctx, described, ids, key=f"{theme}_{label_key}")
+        return transforms.describe(obs, lang)
+    on_theme = obs[obs["theme"] == theme] if not obs.empty else obs
+    chosen = ctx.scope["institution_id"].tolist()
+    cells, single = transforms.theme_matrix(on_theme, chosen, lang)
+    theme_name = v("theme", theme, lang)
 
-    st.subheader(t("any_indicator", lang))
-    table = queries.indicators(ctx.ref)
-    on_theme = table[table["theme"] == theme]
-    reported = on_theme[on_theme["indicator_id"].isin(set(obs["indicator_id"]))]
-    choices = list(reported["indicator_id"]) or list(on_theme["indicator_id"])
-    names = dict(zip(table["indicator_id"], table["name_en" if lang == "en" else "name_zh"]))
-    if choices:
-        picked = st.selectbox(
-            t("indicator", lang), choices, key=f"pick_{theme}", persist_state="session",
-            format_func=lambda value: names.get(value, value),
-        )
-        if picked:
-            indicator_charts(ctx, described, [picked], key=f"{theme}_any", per_row=1)
+    st.subheader(t("theme_overview", lang))
+    if on_theme.empty:
+        # Nothing on the theme at all: say which indicators, so a gap is never read as zero.
+        table_ = queries.indicators(ctx.ref).set_index("indicator_id")
+        listed = [i for _, ids in sections for i in ids if i in table_.index]
+        names = ("、" if lang == "zh" else "; ").join(table_.loc[listed, name_column(lang)])
+        st.info(t("none_reported", lang, names=for_markdown(names)))
+    elif cells.empty:
+        st.info(t("theme_overview_none", lang, theme=theme_name))
+    else:
+        st.caption(t("theme_overview_help", lang))
+        span = f"{ctx.filters.period_from}–{ctx.filters.period_to}"
+        title = (f"{theme_name}：各校指标一览（{span}）" if lang == "zh" else f"{theme_name}: every indicator by college ({span})")
+        chart(charts.theme_matrix(cells, ctx.scope, lang, title), f"{theme}_matrix")
+    if not single.empty:
+        st.subheader(t("single_reporter", lang))
+        st.caption(t("single_reporter_help", lang))
+        show_table(transforms.single_reporter_table(single, lang), key=f"{theme}_single")
+
+    st.subheader(t("indicator_detail", lang))
+    described = transforms.describe(obs, lang)
+    indicator_detail(ctx, theme, described, cells, single)
 
     st.subheader(t("all_theme_figures", lang))
     shown = described[described["theme"] == theme] if not described.empty else described
@@ -119,6 +135,58 @@ def theme_page(ctx: Context, theme: str, sections, extra_themes: tuple[str, ...]
     else:
         figures_table(ctx, shown, key=f"table_{theme}")
     return described
+
+
+def _theme_indicator_order(ctx: Context, theme: str, sections) -> list[str]:
+    """The theme's indicators: those the page's sections name first, in their order, then the rest."""
+    table = queries.indicators(ctx.ref)
+    listed = [i for _, ids in sections for i in ids]
+    rest = [i for i in table.loc[table["theme"] == theme, "indicator_id"] if i not in listed]
+    known = set(table["indicator_id"])
+    return [i for i in dict.fromkeys(listed + rest) if i in known]
+
+
+def indicator_pick(ctx: Context, theme: str, choices: list[str], key: str) -> str | None:
+    """The indicator the detail shows, kept in the URL (?ind=)."""
+    lang = ctx.lang
+    if not choices:
+        st.info(t("indicator_detail_none", lang))
+        return None
+    names = dict(zip(queries.indicators(ctx.ref)["indicator_id"], queries.indicators(ctx.ref)[name_column(lang)]))
+    urlstate.start(key, "ind", urlstate.one_of(choices), choices[0])
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = choices[0]
+    picked = st.selectbox(t("indicator_detail_pick", lang), choices, key=key, persist_state="session",
+                          format_func=lambda value: names.get(value, value))
+    urlstate.write("ind", picked, choices[0])
+    return picked
+
+
+def indicator_detail(ctx: Context, theme: str, described: pd.DataFrame, cells: pd.DataFrame, single: pd.DataFrame) -> None:
+    """One indicator: its bars across the chosen colleges (a rank as a rank), and, where
+    years exist, each college's figures over them."""
+    lang = ctx.lang
+    shared = list(dict.fromkeys(cells["indicator_id"])) if not cells.empty else []
+    alone = list(dict.fromkeys(single["indicator_id"])) if not single.empty else []
+    picked = indicator_pick(ctx, theme, shared + [i for i in alone if i not in shared], key=f"pick_{theme}")
+    if picked is None:
+        return
+    if picked not in shared:
+        st.info(t("indicator_detail_single", lang))
+        return
+    table_ = queries.indicators(ctx.ref).set_index("indicator_id")
+    indicator = table_.loc[picked].copy()
+    indicator["indicator_id"] = picked
+    marks_legend(ctx)
+    if indicator["unit"] == "rank":
+        chart(charts.rank_chart(described, indicator, ctx.scope, lang, ctx.colours), f"{theme}_detail")
+    else:
+        chart(charts.indicator_bars(described, indicator, ctx.scope, lang, ctx.colours), f"{theme}_detail")
+    mine = described[(described["indicator_id"] == picked) & (described["kind"] == "actual")]
+    if not mine.empty and mine.groupby("institution_id")["period"].nunique().max() >= 2:  # a college with years
+        rows = mine.assign(series="institution", group_key=mine["type"], peers=pd.NA)
+        title = t("trend_title", lang, name=indicator[name_column(lang)], unit=v("unit", indicator["unit"], lang))
+        chart(charts.trend_lines(rows, indicator, lang, ctx.colours, {}, title), f"{theme}_trend")
 
 
 # --- national scale ---------------------------------------------------------------------
@@ -158,8 +226,9 @@ def marked_institutions(ctx: Context) -> tuple[str, ...]:
         st.session_state["mark"] = list(dict.fromkeys(i for i in wanted if i in allowed_set))[:MAX_MARKED]
     st.session_state["mark"] = [i for i in st.session_state["mark"] if i in allowed_set]
     names = _names(ctx)
+    offered = pickers.options_for("mark", field, lang)
     picked = st.multiselect(
-        t("mark_pick", lang), allowed, key="mark", max_selections=MAX_MARKED,
+        t("mark_pick", lang), offered, key="mark", max_selections=MAX_MARKED,
         format_func=lambda value: names.get(value, value), help=t("mark_help", lang, n=MAX_MARKED),
         placeholder=t("mark_placeholder", lang), persist_state="session",
     )
@@ -185,11 +254,16 @@ def marked_colours(ctx: Context, marked: tuple[str, ...]) -> dict[str, str]:
 
 
 def peer_controls(ctx: Context) -> tuple[str, tuple[str, ...], int]:
-    """Peer group, custom peers and N of the ranked lists (shared by the theme pages)."""
+    """Peer group, custom peers and N of the ranked lists (shared by the theme pages), each
+    kept in the URL (?peer=, peers=, n=)."""
     lang = ctx.lang
+    ids = ctx.institutions["institution_id"].tolist()
+    urlstate.start("peer", "peer", urlstate.one_of(queries.PEER_GROUPS), "type")
+    urlstate.start("peer_custom", "peers", urlstate.some_of(ids), [])
+    urlstate.start("top_n", "n", lambda values: (lambda x: x if x and x <= 50 else None)(urlstate.position(values)), TOP_N_DEFAULT)
     # Five peer groups need the row's width; the custom list and N go below.
     peer = st.segmented_control(
-        t("peer_group", lang), queries.PEER_GROUPS, default="type", key="peer", required=True,
+        t("peer_group", lang), queries.PEER_GROUPS, key="peer", required=True,
         format_func=lambda value: t(f"peer_{value}", lang), persist_state="session",
     )
     left, right = st.columns([5, 1])
@@ -197,14 +271,17 @@ def peer_controls(ctx: Context) -> tuple[str, tuple[str, ...], int]:
     if peer == "custom":
         names = _names(ctx)
         with left:
+            offered = pickers.options_for("peer_custom", ctx.institutions, lang)
             custom = tuple(st.multiselect(
-                t("peer_custom_pick", lang), ctx.institutions["institution_id"].tolist(), key="peer_custom",
+                t("peer_custom_pick", lang), offered, key="peer_custom",
                 format_func=lambda value: names.get(value, value), persist_state="session",
                 placeholder=t("mark_placeholder", lang),
             ))
     with right:
-        n = st.number_input(t("top_n", lang), min_value=1, max_value=50, value=TOP_N_DEFAULT, step=1, key="top_n",
-                            persist_state="session")
+        n = st.number_input(t("top_n", lang), min_value=1, max_value=50, step=1, key="top_n", persist_state="session")
+    urlstate.write("peer", peer, "type")
+    urlstate.write("peers", list(custom) if peer == "custom" else None)
+    urlstate.write("n", int(n), TOP_N_DEFAULT)
     return peer or "type", custom, int(n)
 
 
@@ -264,9 +341,9 @@ def distribution_section(
             bottom_label = t("lowest_list" if direction == "none" else "bottom_list", lang, n=n)
             top_tab, bottom_tab = st.tabs([top_label, bottom_label])
             with top_tab:
-                st.dataframe(ranked_table(ctx, mine_ranked, "top"), hide_index=True, key=f"{key}_{indicator_id}_top")
+                show_table(ranked_table(ctx, mine_ranked, "top"), key=f"{key}_{indicator_id}_top")
             with bottom_tab:
-                st.dataframe(ranked_table(ctx, mine_ranked, "bottom"), hide_index=True, key=f"{key}_{indicator_id}_bottom")
+                show_table(ranked_table(ctx, mine_ranked, "bottom"), key=f"{key}_{indicator_id}_bottom")
 
 
 def peer_table(ctx: Context, positions: pd.DataFrame, indicator_ids, sizes: pd.DataFrame, key: str) -> None:
@@ -291,11 +368,13 @@ def peer_table(ctx: Context, positions: pd.DataFrame, indicator_ids, sizes: pd.D
             else t("not_reported", lang)
             for i in order
         ]
-    st.dataframe(pd.DataFrame(frame), hide_index=True, key=key)
+    show_table(pd.DataFrame(frame), key=key)
 
 
 def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[str, ...] = ()) -> None:
-    """A theme page when the field is too large for a bar per institution."""
+    """A theme page when the field is too large for a bar per institution: the overview is
+    every indicator's distribution with the chosen colleges marked (small multiples, one
+    figure), then their places among peers (a table), then one indicator in detail."""
     lang = ctx.lang
     field_n = len(ctx.field) if ctx.field is not None else len(ctx.scope)
     st.info(t("dist_mode", lang, n=f"{field_n:,}", limit=DISTRIBUTION_ABOVE), icon=":material/bar_chart:")
@@ -308,35 +387,32 @@ def distribution_page(ctx: Context, theme: str, sections, extra_themes: tuple[st
     marked = marked_institutions(ctx)
     peer, custom, n = peer_controls(ctx)
     colours = marked_colours(ctx, marked)
-    table = queries.indicators(ctx.ref)
-    indexed = table.set_index("indicator_id")
-    on_page = [i for _, ids in sections for i in ids if i in indexed.index]
-    extra = [i for i in table.loc[table["theme"] == theme, "indicator_id"] if i not in on_page]
-    ids = tuple(dict.fromkeys(on_page + extra))
+    table_ = queries.indicators(ctx.ref)
+    indexed = table_.set_index("indicator_id")
+    ids = tuple(_theme_indicator_order(ctx, theme, sections))
     stats, bins = transforms.split_distribution(queries.distribution(ctx.ref, ctx.filters, ids))
-    ranked = with_indicators(queries.ranked(ctx.ref, ctx.filters, ids, n), indexed)
     positions = marked_positions(ctx, ids, marked, peer, custom)
-    sizes = queries.peer_sizes(ctx.ref, ctx.filters, marked, peer, custom) if marked else pd.DataFrame()
-    marks_legend(ctx)
-    for label_key, section_ids in sections:
-        if not any(i in indexed.index for i in section_ids):
-            continue  # a section whose indicators this warehouse does not hold at all
-        st.subheader(t(label_key, lang))
-        distribution_section(ctx, section_ids, f"{theme}_{label_key}", stats, bins, positions, ranked, colours, n)
-        if marked:
-            peer_table(ctx, positions, section_ids, sizes, key=f"{theme}_{label_key}_peers")
+    counted = positions[positions["qualifier"].isin(queries.COUNTED_QUALIFIERS)] if not positions.empty else positions
 
-    st.subheader(t("any_indicator", lang) + " · " + t("trend", lang))
-    names = dict(zip(table["indicator_id"], table["name_en" if lang == "en" else "name_zh"]))
-    choices = [i for i in ids if i in set(stats.loc[stats["n"] > 0, "indicator_id"])]
-    if choices:
-        picked = st.selectbox(
-            t("indicator", lang), choices, key=f"trend_{theme}", persist_state="session",
-            format_func=lambda value: names.get(value, value),
-        )
-        if picked not in on_page:
-            # An indicator no section charts: its distribution first, then its trend.
-            distribution_section(ctx, [picked], f"{theme}_any", stats, bins, positions, ranked, colours, n)
+    st.subheader(t("dist_overview", lang))
+    st.caption(t("dist_overview_help", lang) + " " + t("marks_legend", lang))
+    span = f"{ctx.filters.period_from}–{ctx.filters.period_to}"
+    title = (f"{v('theme', theme, lang)}：各指标分布（最新实际数字，{span}）" if lang == "zh"
+             else f"{v('theme', theme, lang)}: every indicator's distribution (latest actual, {span})")
+    reported = [i for i in ids if i in set(stats.loc[stats["n"] > 0, "indicator_id"])]
+    if reported:
+        chart(charts.distribution_grid(stats, bins, indexed.loc[reported], counted, lang, colours, title), f"{theme}_grid")
+    else:
+        st.info(t("no_figures", lang))
+    if marked:
+        sizes = queries.peer_sizes(ctx.ref, ctx.filters, marked, peer, custom)
+        peer_table(ctx, positions, ids, sizes, key=f"{theme}_peers")
+
+    st.subheader(t("indicator_detail", lang))
+    picked = indicator_pick(ctx, theme, reported, key=f"trend_{theme}")
+    if picked:
+        ranked = with_indicators(queries.ranked(ctx.ref, ctx.filters, (picked,), n), indexed)
+        distribution_section(ctx, [picked], f"{theme}_detail", stats, bins, positions, ranked, colours, n)
         trend_chart(ctx, picked, marked, peer, custom, colours, key=f"{theme}_trend")
 
     st.subheader(t("all_theme_figures", lang))
@@ -442,16 +518,16 @@ def score_distribution(ctx: Context, scores: pd.DataFrame, marked, peer: str, cu
         top_tab, bottom_tab = st.tabs([t("top_list", lang, n=n), t("bottom_list", lang, n=n)])
         for tab, part, key in ((top_tab, ordered.head(n), "top"), (bottom_tab, ordered.tail(n).iloc[::-1], "bottom")):
             with tab:
-                st.dataframe(pd.DataFrame({
+                show_table(pd.DataFrame({
                     t("rank", lang): part["rank"].to_numpy(), t("institution", lang): part[name_col].to_numpy(),
                     t("score", lang): [f"{x:,.1f}" for x in part["value"]],
-                }), hide_index=True, key=f"score_{key}")
+                }), key=f"score_{key}")
     if not marked_rows.empty:
-        st.dataframe(pd.DataFrame({
+        show_table(pd.DataFrame({
             t("institution", lang): marked_rows["institution"], t("score", lang): marked_rows["value_text"],
             t("peer_group", lang): t(f"peer_{peer}", lang), t("peer_n", lang): positions["peer_n"].to_numpy(),
             t("peer_positions", lang): marked_rows["peer_text"],
-        }), hide_index=True, key="score_peers")
+        }), key="score_peers")
 
 
 def field_filters(ctx: Context) -> Filters:

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, comparability, exports, office, palette, queries, transforms, ui
+from dashboard import charts, comparability, exports, office, palette, pickers, queries, transforms, ui
 from dashboard.filters import Filters
 from dashboard.i18n import t
 from dashboard.shell import context
@@ -14,16 +14,32 @@ if ctx.scope.empty:
 
 # .tolist(): stepping through thousands of Arrow-backed strings one by one is slow.
 names = dict(zip(ctx.scope["institution_id"].tolist(), ctx.scope["name_en" if lang == "en" else "name_zh"].tolist()))
-options = ctx.scope["institution_id"].tolist()
 if "compare" not in st.session_state:
     from_url = [i for i in st.query_params.get_all("cmp") if i in names][:6]
-    st.session_state["compare"] = from_url or options[:2]
+    if from_url:
+        st.session_state["compare"] = from_url
+    else:
+        # The default pair: of the colleges chosen in the sidebar (or the first few in
+        # range), the two that share the most indicators like for like; said on the page.
+        candidates = list(ctx.filters.institutions) or ctx.scope["institution_id"].tolist()[:ui.DISTRIBUTION_ABOVE]
+        pair, like, shared = transforms.best_pair(queries.observations(ctx.ref, Filters(
+            institutions=tuple(candidates), period_from=ctx.filters.period_from, period_to=ctx.filters.period_to,
+            kinds=ctx.filters.kinds)), candidates)
+        st.session_state["compare"] = pair
+        st.session_state["compare_default"] = (tuple(pair), like, shared, len(candidates))
 st.session_state["compare"] = [i for i in st.session_state["compare"] if i in names]
+offered = pickers.options_for("compare", ctx.scope, lang)
 chosen = st.multiselect(
-    t("compare_pick", lang), options, key="compare", max_selections=6,
-    format_func=lambda value: names.get(value, value), persist_state="session",
+    t("compare_pick", lang), offered, key="compare", max_selections=6,
+    format_func=lambda value: names.get(value, value), persist_state="session", placeholder=t("mark_placeholder", lang),
 )
 st.query_params["cmp"] = chosen
+default = st.session_state.get("compare_default")
+if default and tuple(chosen) == default[0]:
+    pair, like, shared, among = default
+    key = "compare_default_like" if like else ("compare_default_shared" if shared else "compare_default_none")
+    st.caption(t(key, lang, a=names.get(pair[0], pair[0]), b=names.get(pair[1], pair[1]) if len(pair) > 1 else "",
+                 like=like, shared=shared, n=among))
 if len(chosen) < 2:
     st.info(t("compare_need_two", lang))
     st.stop()
@@ -59,7 +75,7 @@ def deck() -> bytes:
 
 
 st.download_button(
-    t("download_pptx", lang), deck, file_name=exports.download_name(t("file_compare", lang), ctx.filters, "pptx"),
+    t("download_pptx", lang), deck, file_name=exports.download_name(t("file_compare", lang), ctx.filters, "pptx", (tuple(chosen), picked_period)),
     mime=office.PPTX_MIME, on_click="ignore", icon=":material/slideshow:", key="download_pptx",
     help=t("download_pptx_help", lang),
 )
@@ -70,12 +86,12 @@ table = transforms.compare_table(obs, chosen, ctx.scope, lang, period)
 if table.empty:
     st.info(t("compare_none_shared", lang))
 else:
-    st.dataframe(table, hide_index=True, key="compare_table")
+    ui.show_table(table, key="compare_table")
 apart = transforms.not_compared(obs, chosen, lang, period)
 if not apart.empty:
     with st.expander(f"{t('compare_not_compared', lang)}（{len(apart)}）" if lang == "zh" else f"{t('compare_not_compared', lang)} ({len(apart)})"):
         st.caption(t("compare_not_compared_help", lang))
-        st.dataframe(apart, hide_index=True, key="compare_not_compared")
+        ui.show_table(apart, key="compare_not_compared")
 
 st.subheader(t("compare_normalised", lang))
 st.caption(t("compare_normalised_help", lang) + " " + t("marks_legend", lang))

@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, sections, transforms, ui
+from dashboard import charts, queries, sections, transforms, ui, urlstate
 from dashboard.i18n import t, v
 from dashboard.shell import context
 
@@ -31,10 +31,14 @@ else:
     awards = queries.awards(ctx.ref, ctx.filters, categories=("competition",))
     counted = transforms.counted_awards(awards)
     units = [unit for unit in ("items", "person_times") if unit in set(counted["unit"])] or ["items"]
+urlstate.start("award_unit", "unit", urlstate.one_of(units), units[0])
+if st.session_state.get("award_unit") not in units:
+    st.session_state["award_unit"] = units[0]
 unit = st.segmented_control(
-    t("award_unit", lang), units, default=units[0], key="award_unit", required=True,
+    t("award_unit", lang), units, key="award_unit", required=True,
     format_func=lambda value: v("award_unit", value, lang), persist_state="session",
 )
+urlstate.write("unit", unit, units[0])
 unit_label = v("award_unit", unit, lang)
 
 if many:
@@ -77,6 +81,33 @@ def _apply_preset() -> None:
         st.session_state[f"w_recipient_{recipient}"] = weight
 
 
+# The preset and every weight are kept in the URL: ?preset=… and ?w=level.national:6 for
+# each weight that differs from the preset's.
+WEIGHT_KEYS = {
+    **{f"level.{k}": f"w_level_{k}" for k in transforms.DEFAULT_LEVEL_WEIGHTS},
+    **{f"tier.{k}": f"w_tier_{k}" for k in transforms.DEFAULT_TIER_WEIGHTS},
+    **{f"recipient.{k}": f"w_recipient_{k}" for k in transforms.DEFAULT_RECIPIENT_WEIGHTS},
+}
+
+
+def _preset_weights(name: str) -> dict[str, float]:
+    levels, tiers, recipients = transforms.WEIGHT_PRESETS[name]
+    return {**{f"level.{k}": w for k, w in levels.items()}, **{f"tier.{k}": w for k, w in tiers.items()},
+            **{f"recipient.{k}": w for k, w in recipients.items()}}
+
+
+urlstate.start("weight_preset", "preset", urlstate.one_of(list(transforms.WEIGHT_PRESETS)), "default")
+if any(key not in st.session_state for key in WEIGHT_KEYS.values()):
+    wanted = _preset_weights(st.session_state["weight_preset"])
+    for item in st.query_params.get_all("w"):
+        for part in item.split(","):
+            name, _, number = part.partition(":")
+            value = urlstate.number([number.strip()])
+            if name.strip() in WEIGHT_KEYS and value is not None:
+                wanted[name.strip()] = value
+    for name, key in WEIGHT_KEYS.items():
+        st.session_state.setdefault(key, float(wanted[name]))
+
 st.selectbox(
     t("weight_preset", lang), list(transforms.WEIGHT_PRESETS), key="weight_preset", on_change=_apply_preset,
     format_func=lambda name: t(f"weight_preset_{name}", lang), persist_state="session",
@@ -87,33 +118,38 @@ with weights_left:
     st.markdown(f"**{t('level_weights', lang)}**")
     for level, default in transforms.DEFAULT_LEVEL_WEIGHTS.items():
         level_weights[level] = st.number_input(
-            v("level", level, lang), min_value=0.0, max_value=100.0, value=default, step=0.5,
+            v("level", level, lang), min_value=0.0, max_value=100.0, step=0.5,
             key=f"w_level_{level}", persist_state="session",
         )
 with weights_middle:
     st.markdown(f"**{t('tier_weights', lang)}**")
     for tier, default in transforms.DEFAULT_TIER_WEIGHTS.items():
         tier_weights[tier] = st.number_input(
-            v("tier", tier, lang), min_value=0.0, max_value=100.0, value=default, step=0.25,
+            v("tier", tier, lang), min_value=0.0, max_value=100.0, step=0.25,
             key=f"w_tier_{tier}", persist_state="session",
         )
 with weights_right:
     st.markdown(f"**{t('recipient_weights', lang)}**")
     for recipient, default in transforms.DEFAULT_RECIPIENT_WEIGHTS.items():
         recipient_weights[recipient] = st.number_input(
-            v("recipient", recipient, lang), min_value=0.0, max_value=100.0, value=default, step=0.25,
+            v("recipient", recipient, lang), min_value=0.0, max_value=100.0, step=0.25,
             key=f"w_recipient_{recipient}", persist_state="session",
         )
 with mapping:
     st.markdown(f"**{t('tier_mapping', lang)}**")
-    st.dataframe(
+    ui.show_table(
         pd.DataFrame({
             t("grade", lang): [v("grade", grade, lang) for grade in transforms.TIER_OF_GRADE],
             t("tier", lang): [v("tier", tier, lang) for tier in transforms.TIER_OF_GRADE.values()],
         }),
-        hide_index=True, key="tier_mapping",
+        key="tier_mapping",
     )
 weights_text = transforms.weights_text(level_weights, tier_weights, recipient_weights, lang)
+preset = st.session_state["weight_preset"]
+urlstate.write("preset", preset, "default")
+chosen_weights = {**{f"level.{k}": w for k, w in level_weights.items()}, **{f"tier.{k}": w for k, w in tier_weights.items()},
+                  **{f"recipient.{k}": w for k, w in recipient_weights.items()}}
+urlstate.write("w", [f"{name}:{weight:g}" for name, weight in chosen_weights.items() if weight != _preset_weights(preset)[name]])
 
 title = f"{t('award_score', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('award_score', lang)} ({unit_label}, {span})"
 if many:
@@ -135,7 +171,7 @@ if many:
 if awards.empty:
     st.info(t("no_figures", lang))
 else:
-    st.dataframe(transforms.awards_table(awards, lang), hide_index=True, key="competitions")
+    ui.show_table(transforms.awards_table(awards, lang), key="competitions")
 st.caption(t("competitions_only", lang))
 
 st.subheader(t("hosting", lang))
@@ -150,5 +186,14 @@ if many:
         sizes = queries.peer_sizes(ctx.ref, ctx.filters, marked, peer, custom)
         ui.peer_table(ctx, positions, ids, sizes, key="hosting_peers")
 else:
+    # Like the other theme pages: indicators two or more colleges report in one overview,
+    # those only one reports in a table.
     obs = queries.observations(ctx.ref, ctx.filters, themes=("competition",))
-    ui.indicator_charts(ctx, transforms.describe(obs, lang), sections.COMPETITION_HOSTING, key="hosting", per_row=3)
+    cells, single = transforms.theme_matrix(obs, ctx.scope["institution_id"].tolist(), lang)
+    if not cells.empty:
+        ui.chart(charts.theme_matrix(cells, ctx.scope, lang, f"{t('hosting', lang)}（{span}）" if lang == "zh" else f"{t('hosting', lang)} ({span})"), "hosting")
+    if not single.empty:
+        st.caption(t("single_reporter_help", lang))
+        ui.show_table(transforms.single_reporter_table(single, lang), key="hosting_single")
+    if cells.empty and single.empty:
+        st.info(t("no_figures", lang))

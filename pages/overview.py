@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, queries, transforms, ui
+from dashboard import charts, queries, transforms, ui, urlstate
 from dashboard.i18n import t, v
 from dashboard.shell import context
 
@@ -14,7 +14,10 @@ first, second, third, fourth = st.columns(4)
 first.metric(t("institutions", lang), f"{counts['institutions']:,}")
 second.metric(t("sources", lang), f"{counts['sources']:,}")
 third.metric(t("figures", lang), f"{counts['figures']:,}")
-fourth.metric(t("award_rows", lang), f"{counts['award_rows']:,}")
+fourth.metric(
+    t("award_items", lang), f"{counts['award_items']:,}",
+    help=t("award_items_help", lang, rows=f"{counts['award_rows']:,}", person_times=f"{counts['award_person_times']:,}"),
+)
 
 if ctx.scope.empty:
     st.info(t("no_match", lang))
@@ -45,22 +48,24 @@ if grouped:
     st.caption(t("headline_summary_help", lang))
     stats, _ = transforms.split_distribution(
         queries.distribution(ctx.ref, ctx.filters, tuple(transforms.HEADLINE_INDICATORS)))
-    st.dataframe(transforms.headline_summary(stats, indicators, lang), hide_index=True, key="headline")
+    ui.show_table(transforms.headline_summary(stats, indicators, lang), key="headline")
 else:
     obs = queries.observations(ctx.ref, ctx.filters)
     awards = queries.awards(ctx.ref, ctx.filters)
     ui.chart(charts.figures_per_theme(queries.figures_per_theme(ctx.ref, ctx.filters), ctx.scope, lang), "per_theme")
     st.subheader(t("headline_figures", lang))
     ui.marks_legend(ctx)
-    st.dataframe(transforms.headline_table(obs, awards, ctx.scope, indicators, lang), hide_index=True, key="headline")
+    ui.show_table(transforms.headline_table(obs, awards, ctx.scope, indicators, lang), key="headline")
 
 st.subheader(t("completeness", lang))
 st.caption(t("completeness_help", lang))
 themes = list(transforms.THEMES)
+urlstate.start("completeness_theme", "ctheme", urlstate.one_of(themes), "employment")
 theme = st.segmented_control(
-    t("theme_select", lang), themes, default="employment", key="completeness_theme", required=True,
+    t("theme_select", lang), themes, key="completeness_theme", required=True,
     format_func=lambda value: v("theme", value, lang), persist_state="session",
 )
+urlstate.write("ctheme", theme, "employment")
 on_theme = indicators[indicators["theme"] == theme]
 title = f"{t('completeness', lang)} · {v('theme', theme, lang)}"
 if grouped:
@@ -76,4 +81,4 @@ coverage = queries.standard_coverage(ctx.ref, ctx.filters, "type" if grouped els
 if coverage.empty:
     st.info(t("standard_none", lang))
 else:
-    st.dataframe(transforms.coverage_table(coverage, ctx.scope, lang, grouped), hide_index=True, key="standard_coverage")
+    ui.show_table(transforms.coverage_table(coverage, ctx.scope, lang, grouped), key="standard_coverage")

@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, transforms, ui
+from dashboard import charts, pickers, queries, transforms, ui
 from dashboard.filters import Filters
 from dashboard.i18n import t, v
 from dashboard.safe_text import for_markdown as md
@@ -20,8 +20,9 @@ if "profile" not in st.session_state:
     st.session_state["profile"] = wanted if wanted in names else next(iter(names))
 if st.session_state["profile"] not in names:
     st.session_state["profile"] = next(iter(names))
+offered = pickers.options_for("profile", ctx.scope, lang)
 institution_id = st.selectbox(
-    t("profile_pick", lang), list(names), key="profile", format_func=names.get, persist_state="session",
+    t("profile_pick", lang), offered, key="profile", format_func=names.get, persist_state="session",
 )
 st.query_params["id"] = institution_id
 me = ctx.scope.set_index("institution_id").loc[institution_id]
@@ -42,9 +43,20 @@ only_me = Filters(
     institutions=(institution_id,), period_from=ctx.filters.period_from, period_to=ctx.filters.period_to,
     kinds=ctx.filters.kinds,
 )
+st.subheader(t("profile_trends", lang))
+trends = queries.profile_trends(ctx.ref, ctx.filters, institution_id)
+if trends.empty:
+    st.caption(t("profile_trends_none", lang))
+else:
+    st.caption(t("profile_trends_help", lang))
+    title = f"{me['name_en' if lang == 'en' else 'name_zh']}：{t('profile_trends', lang)}" if lang == "zh" else f"{me['name_en']}: {t('profile_trends', lang)}"
+    ui.chart(charts.profile_trends(trends, queries.indicators(ctx.ref).set_index("indicator_id"), lang,
+                                   ctx.colours.get(institution_id, charts.PALETTE[0]), me["name_en" if lang == "en" else "name_zh"], title),
+             "profile_trends")
+
 st.subheader(t("profile_sources", lang))
 sources = queries.sources(ctx.ref, only_me)
-st.dataframe(pd.DataFrame({
+ui.show_table(pd.DataFrame({
     t("source", lang): sources["title_en"].fillna(sources["title"]) if lang == "en" else sources["title"],
     t("type", lang): [v("source_kind", kind, lang) for kind in sources["kind"]],
     t("period", lang): sources["period_label_en"].fillna(sources["period_label"]) if lang == "en" else sources["period_label"],
@@ -53,7 +65,7 @@ st.dataframe(pd.DataFrame({
     t("figures", lang): sources["figures"],
     t("award_rows", lang): sources["award_rows"],
     t("notes", lang): sources["notes"],
-}), hide_index=True, key="profile_sources")
+}), key="profile_sources")
 
 obs = transforms.describe(queries.observations(ctx.ref, only_me), lang)
 awards = queries.awards(ctx.ref, only_me)
@@ -77,8 +89,8 @@ won = transforms.competitions(awards)
 if won.empty:
     st.info(t("not_reported_long", lang))
 else:
-    st.dataframe(transforms.awards_table(won, lang, with_institution=False), hide_index=True, key="profile_awards")
+    ui.show_table(transforms.awards_table(won, lang, with_institution=False), key="profile_awards")
 honoured = transforms.honours(awards)
 if not honoured.empty:
     st.subheader(t("profile_honours", lang))
-    st.dataframe(transforms.awards_table(honoured, lang, with_institution=False), hide_index=True, key="profile_honours")
+    ui.show_table(transforms.awards_table(honoured, lang, with_institution=False), key="profile_honours")

@@ -74,14 +74,14 @@ if frame is not None and table_name != "auto":
 
 if problems:
     st.error(t("validate_problems", lang, n=len(problems), file=read.label), icon=":material/error:")
-    st.dataframe(pd.DataFrame({
+    ui.show_table(pd.DataFrame({
         t("validate_row", lang): [p.line or "" for p in problems],
         t("validate_column", lang): [p.column for p in problems],
         t("validate_reason", lang): [p.reason(lang) for p in problems],
-    }), hide_index=True, key="validate_problems")
+    }), key="validate_problems")
 elif rows is not None:
     st.success(t("validate_ok", lang, n=len(rows), file=f"{table_name}.csv"), icon=":material/check_circle:")
-    st.dataframe(rows, hide_index=True, key="validate_preview")
+    ui.show_table(rows, key="validate_preview")
     st.download_button(
         t("validate_download_rows", lang), exports.csv_bytes(rows.astype("string").fillna("")),
         file_name=f"{table_name}.csv", mime="text/csv", on_click="ignore", key="validate_rows",

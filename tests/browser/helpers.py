@@ -12,25 +12,40 @@ from tests.browser.conftest import SCREENSHOTS
 IGNORED_CONSOLE = ("net::ERR_", "Failed to load resource", "favicon")
 
 
-def settle(page: Page, timeout: float = 60) -> None:
+# Charts on the page, and how many of them Plotly has finished drawing. Plotly makes three
+# .main-svg layers per chart, so counting those said "drawn" once a third of the charts had
+# started; a chart counts here when its graph div has Plotly's full layout and its layers.
+CHART_STATE = """() => {
+  const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+  const drawn = charts.filter(chart => {
+    const graph = chart.querySelector('.js-plotly-plot');
+    return graph && graph._fullLayout && graph.querySelectorAll('.main-svg').length >= 2;
+  });
+  const app = document.querySelector("[data-testid='stApp']");
+  // A widget whose code is still being fetched shows a grey skeleton: not ready yet.
+  const skeletons = document.querySelectorAll("[data-testid='stSkeleton']").length;
+  return [app ? app.getAttribute('data-test-script-state') : null, charts.length, drawn.length, skeletons];
+}"""
+
+
+def settle(page: Page, timeout: float = 120, steady: float = 0.5) -> float:
     """Wait until the script run has finished (Streamlit marks its root with
-    data-test-script-state) and every chart has drawn, steadily for half a second."""
+    data-test-script-state) and every chart is drawn, unchanged for `steady` seconds.
+    Returns the monotonic time the final state was first seen."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
     last, steady_since = None, None
     while time.monotonic() < deadline:
-        state_attr = page.locator("[data-testid='stApp']").get_attribute("data-test-script-state")
-        charts = page.locator("[data-testid='stPlotlyChart']").count()
-        drawn = page.locator("[data-testid='stPlotlyChart'] .main-svg").count()
-        state = (state_attr, charts, drawn)
-        if state_attr == "notRunning" and drawn >= charts and state == last:
+        state = tuple(page.evaluate(CHART_STATE))
+        state_attr, charts, drawn, skeletons = state
+        if state_attr == "notRunning" and drawn >= charts and not skeletons and state == last:
             steady_since = steady_since or time.monotonic()
-            if time.monotonic() - steady_since > 0.5:
-                return
+            if time.monotonic() - steady_since > steady:
+                return steady_since
         else:
             steady_since = None
         last = state
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise AssertionError(f"the page did not settle: {last}")
 
 

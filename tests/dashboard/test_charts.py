@@ -43,9 +43,10 @@ def test_indicator_bars_values_and_not_reported(setup):
 def test_hover_shows_value_unit_period_qualifier_and_source(setup):
     bar = next(trace for trace in bars_for(setup, "emp_order_class_graduates").data if trace.type == "bar")
     institution, value, unit, period, qualifier, kind, source = bar.customdata[0]
-    assert (value, unit, period, qualifier, kind) == ("≈400人", "人", "2021年", "约数", "实际")
+    # The unit is in the value already: the tooltip does not say it twice (≈400人（人）).
+    assert (value, unit, period, qualifier, kind) == ("≈400人", "", "2021年", "约数", "实际")
     assert source.startswith("大连职业技术学院")
-    for field in ("数值", "时期", "限定", "来源"):
+    for field in ("数值", "时期", "数值性质", "来源"):
         assert field in bar.hovertemplate
 
 
@@ -184,3 +185,14 @@ def test_png_figure_in_english_and_without_sources(setup):
     assert "2021" in note.text
     bare = charts.with_source_note(go.Figure(go.Bar(x=[1], y=["a"])))
     assert not bare.layout.annotations and bare.layout.margin.l >= 16
+
+
+@pytest.mark.parametrize("indicator_id", ["emp_destination_rate", "emp_order_class_graduates", "emp_jobs_per_graduate"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tooltip_never_repeats_the_unit(setup, indicator_id, lang):
+    """96.08%（%）: the unit once, in the value; where the value lacks it (English counts) in brackets."""
+    bar = next(trace for trace in bars_for(setup, indicator_id, lang).data if trace.type == "bar")
+    for row in bar.customdata:
+        value, suffix = row[1], row[2]
+        assert not (suffix and suffix.strip(" （）()") in value), (value, suffix)
+    assert "%{customdata[1]}%{customdata[2]}" in bar.hovertemplate

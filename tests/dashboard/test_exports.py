@@ -25,6 +25,28 @@ def test_download_names_are_safe_and_say_what_and_when():
     assert exports.download_name('a/b: c?*"', Filters(), "csv") == "vocdash_a_b_c.csv"  # nothing Windows refuses
 
 
+def test_download_names_differ_per_view():
+    """Two downloads of different filters or page settings never get the same name; the
+    same view always gets the same one."""
+    span = dict(period_from=2019, period_to=2022)
+    views = [
+        (Filters(**span), ()),
+        (Filters(provinces=("浙江",), **span), ()),
+        (Filters(provinces=("辽宁",), **span), ()),
+        (Filters(types=("technician_college",), **span), ()),
+        (Filters(institutions=("dalian_vtc",), **span), ()),
+        (Filters(kinds=("actual",), **span), ()),
+        (Filters(**span), (("employment",), (), "", "value", True)),
+        (Filters(**span), (("training",), (), "", "value", True)),
+        (Filters(**span), ((), (), "大连", "", False)),
+    ]
+    names = [exports.download_name("数据", filters, "csv", view) for filters, view in views]
+    assert len(set(names)) == len(names), names
+    assert names[0] == "vocdash_数据_2019-2022.csv"
+    assert all(name.startswith("vocdash_数据_2019-2022") for name in names)
+    assert exports.download_name("数据", views[1][0], "csv") == names[1]
+
+
 def test_filter_summary_names_what_was_chosen(ref):
     institutions = queries.institutions(ref)
     everything = exports.filter_summary(Filters(period_from=2019, period_to=2022), institutions, "zh")

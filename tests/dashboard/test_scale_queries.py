@@ -214,11 +214,14 @@ def test_search_is_plain_text_in_sql(sref):
 def test_scope_counts(sref):
     counts = queries.scope_counts(sref, Filters(types=("technician_college",)))
     f = Filters(types=("technician_college",))
+    awards = transforms.competitions(transforms.counted_awards(queries.awards(sref, f)))
     assert counts == {
         "institutions": len(queries.institutions_in_scope(sref, f)),
         "sources": len(queries.sources(sref, f)),
         "figures": len(queries.observations(sref, f)),
         "award_rows": len(queries.awards(sref, f)),
+        "award_items": int(awards.loc[awards["unit"] == "items", "count"].sum()),
+        "award_person_times": int(awards.loc[awards["unit"] == "person_times", "count"].sum()),
     }
 
 

@@ -82,7 +82,7 @@ def test_data_page_shows_the_first_rows_and_says_how_many(synth_db, monkeypatch)
     assert not at.exception
     shown = at.dataframe[0].value
     assert len(shown) == 500
-    assert "showing the first 500" in texts(at)
+    assert "showing rows 1–500" in texts(at)
     at.text_input(key="data_search").set_value("syn00002").run()
     found = at.dataframe[0].value
     assert 0 < len(found) < 500 and set(found["institution_id"]) == {"syn00002"}
