@@ -567,7 +567,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Printing: each sheet is A4 landscape, scaled to the page width, with the header row on every page; the machine-readable ID columns on the right are not printed; this About sheet is one A4 portrait page.",
     ),
     "deck_institutions": ("对比院校", "Institutions compared"),
-    "deck_theme_title": ("{theme}：同期、同口径的指标", "{theme}: indicators compared like for like"),
+    # Not "同期、同口径": an indicator no two colleges report for one period is still drawn,
+    # each bar naming its own period, so the title claims only what holds for every chart.
+    "deck_theme_title": ("{theme}：可比指标", "{theme}: comparable indicators"),
     "deck_method": (
         "每项指标一张小图，只画报告了该指标的院校；条上的数字为原始数值（≈ 约数，> 多于，≥ 不少于，目标值标“目标”），与比较时期不同的数字注明其时期。未报告的院校不画，不等于 0。名次（越小越好）画作点，第 1 名在上。",
         "One small chart per indicator, holding only the colleges that report it; each bar carries the raw figure (≈ approximate, > more than, ≥ at least; targets say so), and a figure of another period than the one compared names its period. A college that did not report is left out, never drawn as 0. Ranks (smaller is better) are dots with 1st at the top.",
