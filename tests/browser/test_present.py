@@ -103,19 +103,22 @@ def test_theme_slides_of_six_fit_and_page_by_keyboard(six, page, width, height):
     page.set_viewport_size({"width": width, "height": height})
     open_page(page, server.url, "party_building", "present=1")
     shown, total = position(page)
-    assert shown == 1 and total >= 4
+    assert shown == 1 and total >= 3
     titles = []
-    for key in ("ArrowRight", "PageDown", " "):
+    # Forward with → and space, back with PageUp and Shift+Space, then PageDown and ←:
+    # every paging key, over the theme's first three slides.
+    for key, expected in (("ArrowRight", 2), (" ", 3)):
         assert_fits(page, width, height)
         titles.append(slide_title(page))
         if len(titles) == 1:
             page.screenshot(path=str(SCREENSHOTS / f"present-party-six-{width}x{height}.png"))
         page.keyboard.press(key)
         settle(page)
-        assert position(page)[0] == len(titles) + 1, f"{key} did not turn the page"
+        assert position(page)[0] == expected, f"{key} did not turn the page"
+    assert_fits(page, width, height)
     titles.append(slide_title(page))
     assert len(set(titles)) == len(titles), f"a slide repeats: {titles}"
-    for key, expected in (("ArrowLeft", 3), ("PageUp", 2), ("Shift+Space", 1)):
+    for key, expected in (("PageUp", 2), ("Shift+Space", 1), ("PageDown", 2), ("ArrowLeft", 1)):
         page.keyboard.press(key)
         settle(page)
         assert position(page)[0] == expected, key
@@ -140,25 +143,29 @@ def test_no_slide_repeats_over_a_whole_theme(six, page):
     assert len(set(titles)) == len(titles), f"a slide repeats: {titles}"
 
 
-def test_chart_choice_leaves_out_near_empty_charts_and_can_add_them(server, page):
-    """The curated data: most 党建 indicators are reported by one college only."""
+def test_chart_choice_takes_charts_out_and_back(server, page):
+    """The chooser drives the slides: untick a chart and the deck is one slide shorter, tick
+    it again and it is back. (Which charts are left out by default, those of a single
+    college's figure, is pinned in tests/dashboard/test_shell.py: since the theme pages show
+    such indicators as a table, the curated pages offer no such chart to click.)"""
     page.set_viewport_size({"width": 1366, "height": 768})
-    open_page(page, server.url, "party_building", "present=1")
+    open_page(page, server.url, "competition", "present=1")
     chooser = page.locator(".st-key-present_bar [data-testid='stPopover'] button").first
     label = chooser.inner_text()
     picked, offered = (int(n) for n in label.split("（")[1].split("）")[0].split("/"))
-    assert picked < offered, f"near-empty charts were not left out: {label}"
-    assert position(page)[1] == picked
+    assert picked == offered >= 2 and position(page)[1] == picked, label
     chooser.click()
     boxes = page.locator("[data-testid='stPopoverBody'] [data-testid='stCheckbox']")
     assert boxes.count() == offered
-    unticked = boxes.filter(has_text="仅一所院校的数字").first
-    unticked.locator("label").click()
+    boxes.first.locator("label").click()
+    settle(page)
+    assert position(page)[1] == picked - 1
+    page.screenshot(path=str(SCREENSHOTS / "present-chooser-1366x768.png"))
+    boxes.first.locator("label").click()
     settle(page)
     page.keyboard.press("Escape")
     settle(page)
-    assert position(page)[1] == picked + 1
-    page.screenshot(path=str(SCREENSHOTS / "present-chooser-1366x768.png"))
+    assert position(page)[1] == picked
     assert_clean(page)
 
 

@@ -86,7 +86,10 @@ def test_english_names_and_presentation_mode(hostile_server, page):
     slides = []
     for _ in range(3):  # each slide's takeaway and sources are Markdown built from the data
         slides.append(main_text(page))
-        page.get_by_role("button", name="Next").click()
+        following = page.get_by_role("button", name="Next")
+        if following.is_disabled():  # fewer slides: one-college charts are left out by default
+            break
+        following.click()
         settle(page)
         assert_nothing_ran(page)
     # The caption names each source (cut to 24 characters), tags and all; the chart the name.
