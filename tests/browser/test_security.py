@@ -106,7 +106,8 @@ def test_hover_label_shows_the_name_and_source_as_typed(hostile_server, page):
     """Plotly's hover label takes a subset of HTML; the escaped customdata must come out as
     the literal text, with no link made of the source title."""
     open_page(page, hostile_server.url, "employment", "inst=xss_college&inst=dalian_vtc")
-    chart = page.locator("[data-testid='stPlotlyChart']").first
+    # The first chart with bars (a theme page opens on its overview grid).
+    chart = page.locator("[data-testid='stPlotlyChart']").filter(has=page.locator(".bars .point path")).first
     chart.scroll_into_view_if_needed()
     bars = chart.locator(".bars .point path")
     assert bars.count() >= 1

@@ -24,7 +24,7 @@ def test_bad_rows_are_listed_by_row_and_column(server, page, tmp_path, curated_d
     open_page(page, server.url, "validate")
     bad = HEADER + (
         "dalian_vtc,oth_graduates,2022,,calendar_year,约3500,exact,actual,flow,dalian_2021_summary,摘录,\n"
-        "dalian_vtc,emp_destination_rate,2022,,calendar_year,196,exact,actual,flow,dalian_2021_summary,摘录,\n"
+        "dalian_vtc,emp_destination_rate,2022,,calendar_year,196,exact,actual,stock,dalian_2021_summary,落实率为196%,\n"
     )
     upload(page, tmp_path, "observations.csv", bad.encode("gbk"))
     body = page.locator("[data-testid='stMain']").inner_text()
@@ -55,9 +55,10 @@ def test_a_workbook_with_a_percent_cell_is_read_as_the_curator_sees_it(server, p
     raw = (ROOT / "tests" / "data" / "bad" / "observations_xlsx_percent_format.xlsx").read_bytes()
     upload(page, tmp_path, "就业率.xlsx", raw)
     body = page.locator("[data-testid='stMain']").inner_text()
-    assert "检查通过：以下 2 行可以加入 observations.csv" in body
+    # The two rows are Dalian's, already in the served warehouse: that is all the check finds.
+    # Read as 0.9608 the rate would also fail its evidence ("96.08%") and its percent scale.
+    assert "就业率.xlsx[Sheet1]：发现 2 个问题" in body
     assert "就业率.xlsx：读取工作表 Sheet1" in body
     assert "如 0.9608 读作 96.08（第 2 行）" in body
-    assert "96.08" in page.locator("[data-testid='stDataFrame']").first.inner_text() or "96.08" in body
     screenshot(page, "validate-xlsx-percent")
     assert_clean(page)
