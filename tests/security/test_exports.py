@@ -103,8 +103,10 @@ def test_pptx_deck_with_hostile_names_builds_and_keeps_them_as_text(data, lang):
     )
     names = data["scope"].set_index("institution_id")["name_en" if lang == "en" else "name_zh"]
     assert names["formula_college"] in text and names["xss_college"] in text
-    series = {s.name for slide in deck.slides for shape in slide.shapes if shape.has_chart for s in shape.chart.plots[0].series}
-    assert names["xss_college"] in series
+    # One chart per indicator, a bar per college: the name is a chart category, as typed.
+    categories = {str(c) for slide in deck.slides for shape in slide.shapes if shape.has_chart
+                  for c in shape.chart.plots[0].categories}
+    assert names["xss_college"] in categories
 
 
 def test_award_rows_export_as_text(data):
