@@ -30,7 +30,7 @@ SAFE_METHODS = {
     "join", "replace", "format", "strip", "lstrip", "rstrip", "lower", "upper", "split",
     "items", "keys", "values", "removeprefix", "removesuffix",
 }
-SAFE_CONTAINERS = {"tuple", "list", "sorted", "set", "dict", "reversed", "str", "frozenset"}
+SAFE_CONTAINERS = {"tuple", "list", "sorted", "set", "dict", "reversed", "str", "frozenset", "enumerate", "zip"}
 ALWAYS_SAFE_CALLS = {"int", "len", "float", "bool"}  # their results cannot carry SQL
 MUTATORS = {"append": "value", "add": "value", "insert": "last", "extend": "element", "update": "element"}
 

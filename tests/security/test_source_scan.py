@@ -118,6 +118,25 @@ def test_sql_runs_only_in_the_data_layer(path):
 # --- the rules catch what they are for --------------------------------------------------
 
 UNSAFE_SQL = {
+    "enumerate and zip over fixed keys": '''
+SORTS = {"value": ["o.value"], "period": ["o.period"]}
+def ordered(ref, sort, descending):
+    keys = SORTS[sort]
+    ways = ["DESC" if descending else "ASC"] * len(keys)
+    picked = ", ".join(f"{expr} AS k{n}" for n, expr in enumerate(keys))
+    order = ", ".join(f"{expr} {way}" for expr, way in zip(keys, ways))
+    return query(ref, f"SELECT {picked} FROM o ORDER BY {order}")
+''',
+    "enumerate over a parameter": '''
+def ordered(ref, columns):
+    keys = ", ".join(f"{column} AS k{n}" for n, column in enumerate(columns))
+    return query(ref, f"SELECT {keys} FROM o")
+''',
+    "zip with a parameter": '''
+def ordered(ref, columns):
+    keys = ", ".join(f"{column} {way}" for column, way in zip(columns, ("ASC", "DESC")))
+    return query(ref, f"SELECT * FROM o ORDER BY {keys}")
+''',
     "f-string of a parameter": '''
 def observations(ref, filters):
     return query(ref, f"SELECT * FROM o WHERE id = '{filters.institutions[0]}'")
