@@ -118,15 +118,6 @@ def test_sql_runs_only_in_the_data_layer(path):
 # --- the rules catch what they are for --------------------------------------------------
 
 UNSAFE_SQL = {
-    "enumerate and zip over fixed keys": '''
-SORTS = {"value": ["o.value"], "period": ["o.period"]}
-def ordered(ref, sort, descending):
-    keys = SORTS[sort]
-    ways = ["DESC" if descending else "ASC"] * len(keys)
-    picked = ", ".join(f"{expr} AS k{n}" for n, expr in enumerate(keys))
-    order = ", ".join(f"{expr} {way}" for expr, way in zip(keys, ways))
-    return query(ref, f"SELECT {picked} FROM o ORDER BY {order}")
-''',
     "enumerate over a parameter": '''
 def ordered(ref, columns):
     keys = ", ".join(f"{column} AS k{n}" for n, column in enumerate(columns))
@@ -207,6 +198,15 @@ def rows(ref, filters):
 }
 
 SAFE_SQL = {
+    "enumerate and zip over fixed keys": '''
+SORTS = {"value": ["o.value"], "period": ["o.period"]}
+def ordered(ref, sort, descending):
+    keys = SORTS[sort]
+    ways = ["DESC" if descending else "ASC"] * len(keys)
+    picked = ", ".join(f"{expr} AS k{n}" for n, expr in enumerate(keys))
+    order = ", ".join(f"{expr} {way}" for expr, way in zip(keys, ways))
+    return query(ref, f"SELECT {picked} FROM o ORDER BY {order}")
+''',
     "constant": 'def a(ref):\n    return query(ref, "SELECT 1")\n',
     "bound parameter": 'def a(ref, x):\n    return query(ref, "SELECT * FROM t WHERE id = ?", [x])\n',
     "fixed fragments chosen by a flag": '''
