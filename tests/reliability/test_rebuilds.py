@@ -55,7 +55,22 @@ class Counts(NamedTuple):
 
 
 def counts_of(data_dir: Path) -> Counts:
-    return Counts(*(len(read_rows(data_dir / f"{name}.csv")[1]) for name in ("institutions", "sources", "observations", "awards")))
+    """The overview's four numbers for these files: built by the ETL into a scratch
+    warehouse and counted as the overview counts them (its awards card is competition
+    awards in items, a report's total and its own items never both: not a row count)."""
+    import tempfile
+
+    from dashboard import queries
+    from dashboard.db import current_ref
+    from dashboard.filters import Filters
+    from etl.validate import validate_dir
+    from etl.warehouse import build
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "counts.duckdb"
+        build(validate_dir(data_dir), path)
+        counts = queries.scope_counts(current_ref(path), Filters())
+    return Counts(counts["institutions"], counts["sources"], counts["figures"], counts["award_items"])
 
 
 def digest(path: Path) -> str:
