@@ -22,6 +22,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from dashboard.order import place_order
+
 from dashboard import sections, transforms
 
 MARKED = 3  # institutions marked on a theme page
@@ -222,10 +224,13 @@ class PandasEngine:
         return (len(obs), len(awards), len(sources))
 
     def data(self, ctx) -> tuple:
+        # The app's place order: province in the standard order, then the name by pinyin.
+        places = self.institutions[["institution_id", "province", "name_zh"]].reset_index(drop=True)
+        places = places.assign(place=pd.Series(range(len(places)), index=place_order(places)).sort_index())
         obs = self.observations.merge(self.indicators[["indicator_id", "theme"]], on="indicator_id").merge(
-            self.institutions[["institution_id", "province", "name_zh"]], on="institution_id")
+            places[["institution_id", "place"]], on="institution_id")
         obs["theme_rank"] = obs["theme"].map({theme: rank for rank, theme in enumerate(THEME_ORDER)})
-        page = obs.sort_values(["theme_rank", "indicator_id", "province", "name_zh", "institution_id", "period", "kind", "source_id"]).head(PAGE_ROWS)
+        page = obs.sort_values(["theme_rank", "indicator_id", "place", "institution_id", "period", "kind", "source_id"]).head(PAGE_ROWS)
         return (len(obs), tuple(page["indicator_id"].head(3)), tuple(page["institution_id"].head(3)))
 
 
@@ -357,6 +362,12 @@ class SQLiteEngine:
         self.con = sqlite3.connect(path, check_same_thread=False)
         self.indicators = pd.read_sql("SELECT * FROM indicators", self.con).set_index("indicator_id")
         self.institutions = pd.read_sql("SELECT institution_id, type FROM institutions", self.con).set_index("institution_id")
+        # The app's place order (standard province order, then pinyin), once, as a table to
+        # join: the app too orders its institutions once and caches them.
+        places = pd.read_sql("SELECT institution_id, province, name_zh FROM institutions", self.con)
+        self.con.execute("CREATE TEMP TABLE place (institution_id TEXT PRIMARY KEY, place INTEGER)")
+        self.con.executemany("INSERT INTO place VALUES (?, ?)",
+                             [(places["institution_id"][row], place) for place, row in enumerate(place_order(places))])
 
     def prepare(self) -> None:
         pass
@@ -500,8 +511,8 @@ class SQLiteEngine:
         order = " ".join(f"WHEN '{theme}' THEN {rank}" for rank, theme in enumerate(THEME_ORDER))
         page = self.con.execute(f"""
             SELECT o.indicator_id, o.institution_id FROM observations o JOIN indicators d USING (indicator_id)
-            JOIN institutions i USING (institution_id)
-            ORDER BY CASE d.theme {order} END, o.indicator_id, i.province, i.name_zh, o.institution_id, o.period, o.kind, o.source_id, o.rowid
+            JOIN place p USING (institution_id)
+            ORDER BY CASE d.theme {order} END, o.indicator_id, p.place, o.institution_id, o.period, o.kind, o.source_id, o.rowid
             LIMIT ?
         """, [PAGE_ROWS]).fetchall()
         return (total, tuple(r[0] for r in page[:3]), tuple(r[1] for r in page[:3]))
