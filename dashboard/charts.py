@@ -1221,6 +1221,7 @@ def profile_trends(rows: pd.DataFrame, indicators: pd.DataFrame, lang: str, colo
     unit_y = 1 / count
     layout: dict = {"annotations": []}
     data = []
+    first_row_lines = 1
     for n, indicator_id in enumerate(shown):
         r, c = divmod(n, columns)
         axis = "" if n == 0 else str(n + 1)
@@ -1253,13 +1254,17 @@ def profile_trends(rows: pd.DataFrame, indicators: pd.DataFrame, lang: str, colo
                 "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}<extra></extra>",
             })
         label = f"{indicator[name_col]}（{v('unit', unit, lang)}）" if lang == "zh" else f"{indicator[name_col]} ({v('unit', unit, lang)})"
-        layout["annotations"].append({"text": wrap_label(for_plotly(label), 30), "x": x0, "xref": "paper", "xanchor": "left",
+        wrapped = wrap_label(for_plotly(label), 30)
+        if r == 0:  # the first row's labels stand in the top margin, under the title
+            first_row_lines = max(first_row_lines, wrapped.count("<br>") + 1)
+        layout["annotations"].append({"text": wrapped, "x": x0, "xref": "paper", "xanchor": "left",
                                       "y": top, "yref": "paper", "yanchor": "bottom", "showarrow": False, "align": "left",
                                       "font": {"size": 11}})
     layout.update({
-        "height": 60 + count * (panel_h + head) + 40, "showlegend": bool(shown),
+        "height": 60 + count * (panel_h + head) + 40 + 15 * (first_row_lines - 1), "showlegend": bool(shown),
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "xanchor": "left"},
-        "margin": {"l": 40, "r": 10, "t": 64, "b": 60},
+        # The title (about 40 px) above the first row's labels (15 px a line): never over them.
+        "margin": {"l": 40, "r": 10, "t": 49 + 15 * first_row_lines, "b": 60},
         "title": {"text": for_plotly(title), "x": 0, "xanchor": "left", "font": {"size": 15},
                   "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
         "font": {"family": FONT_FAMILY, "size": 13}, "hoverlabel": {"font": {"family": FONT_FAMILY}},

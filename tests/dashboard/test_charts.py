@@ -196,3 +196,23 @@ def test_tooltip_never_repeats_the_unit(setup, indicator_id, lang):
         value, suffix = row[1], row[2]
         assert not (suffix and suffix.strip(" （）()") in value), (value, suffix)
     assert "%{customdata[1]}%{customdata[2]}" in bar.hovertemplate
+
+
+def test_profile_trend_labels_keep_clear_of_the_title():
+    """A long English indicator name wraps over three lines above its panel: the top margin
+    grows with it, so the label never runs into the chart's title."""
+    import pandas as pd
+
+    indicators = pd.DataFrame([{
+        "indicator_id": "pb_rank", "name_zh": "名次", "unit": "rank",
+        "name_en": "Rank in the city's student ideological-education assessment of the year",
+    }]).set_index("indicator_id")
+    rows = pd.DataFrame({
+        "indicator_id": ["pb_rank", "pb_rank"], "series": ["institution", "institution"], "period_type": ["calendar_year"] * 2,
+        "period": [2019, 2020], "period_end": [None, None], "value": [14.0, 3.0], "qualifier": ["exact"] * 2, "peers": [1, 1],
+    })
+    fig = charts.profile_trends(rows, indicators, "en", "#0072B2", "A college", "A college: over the years")
+    label = next(a for a in fig.layout.annotations if "Rank in" in (a.text or ""))
+    lines = label.text.count("<br>") + 1
+    assert lines >= 3
+    assert fig.layout.margin.t >= 40 + 15 * lines  # title above, then every line of the label
