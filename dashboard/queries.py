@@ -88,6 +88,18 @@ def institutions(ref: WarehouseRef) -> pd.DataFrame:
     return frame.iloc[place_order(frame)].reset_index(drop=True)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def institution_labels(ref: WarehouseRef, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(institution id -> name, province -> province name) in `lang`, for the sidebar's
+    pickers on every run. Kept as one shared object, not copied per run as cache_data
+    would: building these from 11,000 Arrow-backed strings cost tens of milliseconds of
+    every run. Callers only read them."""
+    everyone = institutions(ref)
+    names = dict(zip(everyone["institution_id"].tolist(), everyone["name_en" if lang == "en" else "name_zh"].tolist()))
+    provinces = dict(zip(everyone["province"].tolist(), everyone["province_en" if lang == "en" else "province"].tolist()))
+    return names, provinces
+
+
 @st.cache_data(**_CACHE)
 def institutions_in_scope(ref: WarehouseRef, filters: Filters) -> pd.DataFrame:
     where, params = _institution_clause(filters)
@@ -182,6 +194,26 @@ def observations(
         """,
         _place_params(ref) + params,
     )
+
+
+@st.cache_data(**_CACHE)
+def default_pair(ref: WarehouseRef, filters: Filters) -> tuple[list[str], int, int]:
+    """The compare page's default pair of filters.institutions (transforms.best_pair over
+    their figures), cached: every new session opens the page on it, and at national scale
+    pairing 30 colleges' figures costs seconds of CPU."""
+    from .transforms import best_pair
+
+    return best_pair(observations(ref, filters), list(filters.institutions))
+
+
+@st.cache_data(**_CACHE)
+def comparison(ref: WarehouseRef, filters: Filters, period: int | None = None) -> pd.DataFrame:
+    """comparability.comparison_sets of filters.institutions' figures, in that order,
+    cached: the compare page's table, its list of what is not compared and its chart all
+    read one set, which costs a second of CPU to work out at national scale."""
+    from .comparability import comparison_sets
+
+    return comparison_sets(observations(ref, filters), list(filters.institutions), period)
 
 
 @st.cache_data(**_CACHE)

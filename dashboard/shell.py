@@ -476,9 +476,7 @@ def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Conte
     """Render the shared filters; return the page context."""
     _start_from_url(options)
     everyone = queries.institutions(ref)
-    # .tolist() first: stepping through 11,000 Arrow-backed strings one by one costs most
-    # of a second per run; converting the column at once costs a millisecond.
-    province_names = dict(zip(everyone["province"].tolist(), everyone["province_en" if lang == "en" else "province"].tolist()))
+    names, province_names = queries.institution_labels(ref, lang)
     with st.sidebar:
         st.header(t("filters", lang), divider="gray")
         types = st.multiselect(
@@ -494,9 +492,7 @@ def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Conte
             allowed = allowed[allowed["type"].isin(types)]
         if provinces:
             allowed = allowed[allowed["province"].isin(provinces)]
-        allowed_ids = allowed["institution_id"].tolist()
-        names = dict(zip(everyone["institution_id"].tolist(), everyone["name_en" if lang == "en" else "name_zh"].tolist()))
-        allowed_set = set(allowed_ids)
+        allowed_set = set(names) if allowed is everyone else set(allowed["institution_id"].tolist())
         st.session_state["f_institutions"] = [i for i in st.session_state.get("f_institutions", []) if i in allowed_set]
         offered = pickers.options_for("f_institutions", allowed, lang)
         chosen = st.multiselect(
@@ -532,7 +528,7 @@ def sidebar_filters(ref: WarehouseRef, options: flt.Options, lang: str) -> Conte
     _sync_url(flt.to_params(chosen_filters, lang, options))
     scope = queries.institutions_in_scope(ref, chosen_filters)
     # Colours in the order of selection: the colleges picked first, then the rest in view.
-    order = selection_first(chosen_filters.institutions, scope["institution_id"].tolist() + everyone["institution_id"].tolist())
+    order = selection_first(chosen_filters.institutions, scope["institution_id"].tolist() + list(names))
     return Context(
         ref=ref, options=options, filters=chosen_filters, lang=lang, scope=scope,
         institutions=everyone, colours=institution_colours(order), field=allowed,

@@ -380,27 +380,35 @@ def shared_indicators(obs: pd.DataFrame, chosen: list[str], period: int | None =
 
 
 def compare_table(obs: pd.DataFrame, chosen: list[str], scope: pd.DataFrame, lang: str,
-                  period: int | None = None) -> pd.DataFrame:
+                  period: int | None = None, sets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Indicator rows × institution columns, for indicators two or more chosen institutions
     report like for like. Each cell: value, period, qualifier, source. A figure outside
     the set (another period, basis or date) is shown with ⚠ and what differs; the column
-    'compared in' says what the set is."""
-    sets = comparison_sets(obs, chosen, period)
+    'compared in' says what the set is. sets: comparison_sets(obs, chosen, period), when
+    the caller has it already (as not_compared and normalised take it)."""
+    sets = comparison_sets(obs, chosen, period) if sets is None else sets
     shared_ids = set(sets.loc[sets["in_set"] & (sets["set_size"] >= 2), "indicator_id"])
     shown = describe(sets[sets["indicator_id"].isin(shared_ids)], lang)
-    names = scope.set_index("institution_id")[name_column(lang)]
+    names = dict(zip(scope["institution_id"].tolist(), scope[name_column(lang)].tolist()))
     missing = t("not_reported", lang)
+    # Plain records, grouped by indicator in order: selecting from the wide frame once per
+    # indicator and institution cost most of a second per compare rerun.
+    by_indicator: dict[str, list[dict]] = {}
+    for record in shown.to_dict("records"):
+        by_indicator.setdefault(record["indicator_id"], []).append(record)
     rows = []
-    for _, group in shown.groupby("indicator_id", sort=False):
-        first = group[group["in_set"]].iloc[0]
+    for group in by_indicator.values():
+        first = next(record for record in group if record["in_set"])
         row = {t("theme", lang): v("theme", first["theme"], lang), t("indicator", lang): first["indicator"],
                t("unit", lang): first["unit_text"], t("compared_in", lang): first["period_text"]}
+        of_institution: dict[str, dict] = {}
+        for record in group:
+            of_institution.setdefault(record["institution_id"], record)
         for institution_id in chosen:
-            hit = group[group["institution_id"] == institution_id]
-            if hit.empty:
+            figure = of_institution.get(institution_id)
+            if figure is None:
                 row[names.get(institution_id, institution_id)] = missing
                 continue
-            figure = hit.iloc[0]
             kind = "" if figure["kind"] == "actual" else (f"，{figure['kind_text']}" if lang == "zh" else f", {figure['kind_text']}")
             if figure["in_set"]:
                 cell = (f"{figure['value_text']}（{figure['qualifier_text']}{kind}）· {figure['source_short']}" if lang == "zh"
@@ -414,11 +422,12 @@ def compare_table(obs: pd.DataFrame, chosen: list[str], scope: pd.DataFrame, lan
     return pd.DataFrame(rows)
 
 
-def not_compared(obs: pd.DataFrame, chosen: list[str], lang: str, period: int | None = None) -> pd.DataFrame:
+def not_compared(obs: pd.DataFrame, chosen: list[str], lang: str, period: int | None = None,
+                 sets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Indicators that two or more chosen institutions report but not like for like, or
     that are not comparable between colleges at all, each with why: what a page leaves
     out of its comparison says why."""
-    sets = comparison_sets(obs, chosen, period)
+    sets = comparison_sets(obs, chosen, period) if sets is None else sets
     reporters = sets.groupby("indicator_id")["institution_id"].nunique()
     several = sets[sets["indicator_id"].isin(reporters[reporters >= 2].index)]
     rows = []
@@ -444,13 +453,14 @@ def not_compared(obs: pd.DataFrame, chosen: list[str], lang: str, period: int | 
 DRAWN_OUTSIDE_SET = ("other_period", "other_period_type")
 
 
-def normalised(obs: pd.DataFrame, chosen: list[str], period: int | None = None) -> pd.DataFrame:
+def normalised(obs: pd.DataFrame, chosen: list[str], period: int | None = None,
+               sets: pd.DataFrame | None = None) -> pd.DataFrame:
     """For comparable indicators two or more chosen institutions report on one basis:
     each figure scaled so the largest drawn is 1 (for lower-is-better, the smallest).
     The figures of the indicator's like-for-like set come first; a figure of another
     period is drawn too, with `like` False so its period stands on its bar, and it never
     counts in a headline. Rows only for institutions with a figure; missing stays missing."""
-    sets = comparison_sets(obs, chosen, period)
+    sets = comparison_sets(obs, chosen, period) if sets is None else sets
     if not sets.empty and "comparable" in sets.columns:
         sets = sets[sets["comparable"].fillna(True).astype(bool)]
     drawn = sets[(sets["in_set"] | sets["left_out"].isin(DRAWN_OUTSIDE_SET))]
@@ -482,13 +492,16 @@ def leaders(norm: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype=int)
     like_rows = norm["like"].astype(bool) if "like" in norm.columns else pd.Series(True, index=norm.index)
     like = norm[like_rows & norm["higher_is_better"].notna()]
-    best = []
-    for _, group in like.groupby("indicator_id", sort=False):
-        top = group["value"].min() if not bool(group["higher_is_better"].iloc[0]) else group["value"].max()
-        best.append(group[group["value"] == top])
-    if not best:
+    if like.empty:
         return pd.Series(dtype=int)
-    won = pd.concat(best)
+    # Vectorised (a loop over indicators cost a third of a second per compare rerun): the
+    # best value per indicator, then its holders in indicator order, as ties are broken.
+    higher = like["higher_is_better"].astype(bool).to_numpy()
+    extremes = like.groupby("indicator_id", sort=False)["value"].agg(["min", "max"])
+    top = np.where(higher, like["indicator_id"].map(extremes["max"]), like["indicator_id"].map(extremes["min"]))
+    won = like[like["value"].to_numpy() == top]
+    first_seen = {iid: n for n, iid in enumerate(dict.fromkeys(like["indicator_id"].tolist()))}
+    won = won.assign(_indicator=won["indicator_id"].map(first_seen)).sort_values("_indicator", kind="stable")
     return won.groupby("institution_id", sort=False)["indicator_id"].nunique().sort_values(ascending=False, kind="stable")
 
 

@@ -22,9 +22,9 @@ if "compare" not in st.session_state:
         # The default pair: of the colleges chosen in the sidebar (or the first few in
         # range), the two that share the most indicators like for like; said on the page.
         candidates = list(ctx.filters.institutions) or ctx.scope["institution_id"].tolist()[:ui.DISTRIBUTION_ABOVE]
-        pair, like, shared = transforms.best_pair(queries.observations(ctx.ref, Filters(
+        pair, like, shared = queries.default_pair(ctx.ref, Filters(
             institutions=tuple(candidates), period_from=ctx.filters.period_from, period_to=ctx.filters.period_to,
-            kinds=ctx.filters.kinds)), candidates)
+            kinds=ctx.filters.kinds))
         st.session_state["compare"] = pair
         st.session_state["compare_default"] = (tuple(pair), like, shared, len(candidates))
 st.session_state["compare"] = [i for i in st.session_state["compare"] if i in names]
@@ -45,10 +45,11 @@ if len(chosen) < 2:
     st.stop()
 
 # Only the chosen institutions' figures: the scope may hold thousands.
-obs = queries.observations(ctx.ref, Filters(
+of_chosen = Filters(
     institutions=tuple(chosen), period_from=ctx.filters.period_from, period_to=ctx.filters.period_to,
     kinds=ctx.filters.kinds,
-))
+)
+obs = queries.observations(ctx.ref, of_chosen)
 picked = ctx.scope.set_index("institution_id").loc[chosen].reset_index()
 
 # Which period to compare in: by default each indicator in the latest period all the
@@ -65,6 +66,7 @@ picked_period = st.selectbox(
 )
 st.query_params["cmp_period"] = picked_period
 period = None if picked_period == "auto" else int(picked_period)
+sets = queries.comparison(ctx.ref, of_chosen, period)
 
 
 def deck() -> bytes:
@@ -82,12 +84,12 @@ st.download_button(
 
 st.subheader(t("compare_shared", lang))
 st.caption(t("compare_shared_help", lang))
-table = transforms.compare_table(obs, chosen, ctx.scope, lang, period)
+table = transforms.compare_table(obs, chosen, ctx.scope, lang, period, sets)
 if table.empty:
     st.info(t("compare_none_shared", lang))
 else:
     ui.show_table(table, key="compare_table")
-apart = transforms.not_compared(obs, chosen, lang, period)
+apart = transforms.not_compared(obs, chosen, lang, period, sets)
 if not apart.empty:
     with st.expander(f"{t('compare_not_compared', lang)}（{len(apart)}）" if lang == "zh" else f"{t('compare_not_compared', lang)} ({len(apart)})"):
         st.caption(t("compare_not_compared_help", lang))
@@ -95,7 +97,7 @@ if not apart.empty:
 
 st.subheader(t("compare_normalised", lang))
 st.caption(t("compare_normalised_help", lang) + " " + t("marks_legend", lang))
-norm = transforms.describe(transforms.normalised(obs, chosen, period), lang)
+norm = transforms.describe(transforms.normalised(obs, chosen, period, sets), lang)
 if norm.empty:
     st.info(t("compare_none_shared", lang))
 else:
