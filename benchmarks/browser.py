@@ -50,6 +50,9 @@ class PageRun:
     fresh: list[Sample] = field(default_factory=list)
     floor_fresh: list[Sample] = field(default_factory=list)
     click: list[Sample] = field(default_factory=list)
+    # The same click from a page with charts: Plotly's code (about 4 MB of JavaScript, loaded
+    # by a tab on its first chart) is already in the tab, as after opening the overview.
+    click_warm: list[Sample] = field(default_factory=list)
     charts: int = 0
 
     @staticmethod
@@ -248,8 +251,10 @@ def measure(db: Path, pages: list[str], repeat: int = 3, log=print) -> BrowserRe
                     floor_bytes.append(floor_sample.ws_bytes)
                     start_page = "validate" if name != "validate" else "data"
                     run.click.append(_click(context, server.url, name, server.process.pid, start_page))
+                    charted_page = "employment" if name == "overview" else "overview"
+                    run.click_warm.append(_click(context, server.url, name, server.process.pid, charted_page))
                 log(f"  {name}: fresh {PageRun.median(run.fresh, 'seconds'):.2f} s (floor {PageRun.median(run.floor_fresh, 'seconds'):.2f} s), "
-                    f"click {PageRun.median(run.click, 'seconds'):.2f} s, CPU {PageRun.median(run.fresh, 'cpu') * 1000:.0f} / "
+                    f"click {PageRun.median(run.click, 'seconds'):.2f} s / {PageRun.median(run.click_warm, 'seconds'):.2f} s, CPU {PageRun.median(run.fresh, 'cpu') * 1000:.0f} / "
                     f"{PageRun.median(run.click, 'cpu') * 1000:.0f} ms, {PageRun.median(run.fresh, 'ws_bytes') / 1000:.0f} KB")
                 runs.append(run)
             browser.close()
@@ -285,10 +290,13 @@ def render(result: BrowserResult, repeat: int, in_process: dict[str, tuple[float
     ]
     worst_ratio = max(result.runs, key=lambda r: statistics.median(r.ratios()))
     worst_click = max(result.runs, key=lambda r: PageRun.median(r.click, "seconds"))
+    worst_warm = max(result.runs, key=lambda r: PageRun.median(r.click_warm, "seconds"))
     worst_cpu = max(result.runs, key=lambda r: max(PageRun.median(r.fresh, "cpu"), PageRun.median(r.click, "cpu")))
     worst_bytes = max(result.runs, key=lambda r: PageRun.median(r.fresh, "ws_bytes"))
     ratio = statistics.median(worst_ratio.ratios())
     click = PageRun.median(worst_click.click, "seconds")
+    warm_click = PageRun.median(worst_warm.click_warm, "seconds")
+    quick = [r.page for r in result.runs if PageRun.median(r.click_warm, "seconds") < GOALS["click_s"]]
     cpu = max(PageRun.median(worst_cpu.fresh, "cpu"), PageRun.median(worst_cpu.click, "cpu"))
     sent = PageRun.median(worst_bytes.fresh, "ws_bytes")
     verdict = lambda ok: "met" if ok else "**missed**"  # noqa: E731
@@ -296,13 +304,18 @@ def render(result: BrowserResult, repeat: int, in_process: dict[str, tuple[float
     lines += [
         f"| Fresh tab within {GOALS['fresh_ratio']}× the floor | worst {ratio:.1f}× ({worst_ratio.page}); within: "
         f"{', '.join(within) or 'none'} | {verdict(ratio <= GOALS['fresh_ratio'])} |",
-        f"| Sidebar click ready < {GOALS['click_s']} s | worst {click:.2f} s ({worst_click.page}) | {verdict(click < GOALS['click_s'])} |",
+        f"| Sidebar click ready < {GOALS['click_s']} s, from a page without charts | worst {click:.2f} s ({worst_click.page}) | {verdict(click < GOALS['click_s'])} |",
+        f"| Sidebar click ready < {GOALS['click_s']} s, from a page with charts | worst {warm_click:.2f} s ({worst_warm.page}); within: "
+        f"{', '.join(quick) or 'none'} | {verdict(warm_click < GOALS['click_s'])} |",
         f"| Server CPU per interaction < {GOALS['server_cpu_s'] * 1000:.0f} ms | worst {cpu * 1000:.0f} ms ({worst_cpu.page}) | "
         f"{verdict(cpu < GOALS['server_cpu_s'])} |",
         f"| No page over 1 MB sent | largest {sent / 1000:,.0f} KB ({worst_bytes.page}) | {verdict(sent <= GOALS['page_bytes'])} |",
         "",
-        "| Page | Charts | Fresh tab (s) | Floor beside it (s) | Ratio (range) | Sidebar click (s, range) | Server CPU fresh / click (ms) | Sent fresh / click (KB) |",
-        "|---|---|---|---|---|---|---|---|",
+        "A sidebar click is timed twice: from the validate page (no charts: the tab loads Plotly's code on "
+        "the way, as when a shared link to a table page is followed by a click on a theme), and from a page "
+        "with charts (the overview; for the overview itself, employment), as in a session that began on the overview.", "",
+        "| Page | Charts | Fresh tab (s) | Floor beside it (s) | Ratio (range) | Click from no-chart page (s, range) | Click from chart page (s, range) | Server CPU fresh / click (ms) | Sent fresh / click (KB) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for run in result.runs:
         ratios = run.ratios()
@@ -310,6 +323,7 @@ def render(result: BrowserResult, repeat: int, in_process: dict[str, tuple[float
             f"| {run.page} | {run.charts} | {PageRun.median(run.fresh, 'seconds'):.2f} | {PageRun.median(run.floor_fresh, 'seconds'):.2f} | "
             f"{statistics.median(ratios):.1f}× ({min(ratios):.1f}–{max(ratios):.1f}) | "
             f"{PageRun.median(run.click, 'seconds'):.2f} ({_spread([s.seconds for s in run.click])}) | "
+            f"{PageRun.median(run.click_warm, 'seconds'):.2f} ({_spread([s.seconds for s in run.click_warm])}) | "
             f"{PageRun.median(run.fresh, 'cpu') * 1000:.0f} / {PageRun.median(run.click, 'cpu') * 1000:.0f} | "
             f"{PageRun.median(run.fresh, 'ws_bytes') / 1000:,.0f} / {PageRun.median(run.click, 'ws_bytes') / 1000:,.0f} |"
         )
@@ -319,12 +333,12 @@ def render(result: BrowserResult, repeat: int, in_process: dict[str, tuple[float
             "", "The same pages against this run's in-process baselines (the AppTest runs at national scale above: "
             "the page script alone, cold and warm, no browser): what the browser, the websocket and Streamlit's "
             "front end add.", "",
-            "| Page | In-process cold / warm (s) | Fresh tab ÷ in-process cold | Sidebar click ÷ in-process warm |",
+            "| Page | In-process cold / warm (s) | Fresh tab ÷ in-process cold | Click from chart page ÷ in-process warm |",
             "|---|---|---|---|",
         ]
         for run in measured:
             cold, warm = in_process[run.page]
-            fresh, click = PageRun.median(run.fresh, "seconds"), PageRun.median(run.click, "seconds")
+            fresh, click = PageRun.median(run.fresh, "seconds"), PageRun.median(run.click_warm, "seconds")
             lines.append(f"| {run.page} | {cold:.2f} / {warm:.2f} | {fresh / cold:.1f}× | {click / warm:.1f}× |")
     return lines
 
