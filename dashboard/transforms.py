@@ -21,7 +21,12 @@ def without_none(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if not series.isna().any():
             continue
-        if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            # A date with gaps: the date as written (2023-09-01), not Timestamps mixed with
+            # blanks, which the browser's table cannot carry and Streamlit re-types per run.
+            out[column] = ["" if pd.isna(x) else (x.strftime("%Y-%m-%d") if x == x.normalize() else x.isoformat(sep=" "))
+                           for x in series]
+        elif pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
             whole = series.dropna()
             whole = bool(len(whole)) and bool((whole == whole.round()).all())
             out[column] = [

@@ -112,7 +112,7 @@ VIEWS = {
     "party_building": "ind=pb_practical_deeds&lang=en",
     "compare": "cmp=dalian_vtc&cmp=jiaxing_vtc&cmp_period=2021",
     "profile": "id=tianjin_livtc",
-    "data": "dtheme=party_building&q=天津&sort=value&desc=1",
+    "data": "dtheme=party_building&dind=pb_central_group_sessions&dind=pb_branch_elections&q=天津&sort=value&desc=1",
 }
 
 

@@ -65,6 +65,17 @@ def test_tables_show_blanks_not_none():
     assert shown["full"].dtype.kind == "f"  # no gap: stays a number, sorts by value
 
 
+def test_a_date_column_with_gaps_shows_dates_and_blanks():
+    """Not Timestamps mixed with blank strings: the browser's table cannot carry that mix
+    (Streamlit logged a traceback and re-typed the column on every run of the data page)."""
+    import pyarrow as pa
+
+    frame = pd.DataFrame({"as_of": pd.to_datetime(["2023-09-01", None, "2022-12-26 08:30"], format="ISO8601")})
+    shown = transforms.without_none(frame)
+    assert shown["as_of"].tolist() == ["2023-09-01", "", "2022-12-26 08:30:00"]
+    pa.Table.from_pandas(shown)  # converts cleanly
+
+
 def test_provinces_in_the_standard_order_and_names_by_pinyin(ref):
     assert queries.PROVINCE_ORDER[:4] == ("北京", "天津", "河北", "山西")
     ordered = sorted(["上海", "云南", "内蒙古", "北京", "浙江", "新疆", "天津"], key=queries.province_sort_key)
