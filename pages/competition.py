@@ -43,27 +43,25 @@ unit_label = v("award_unit", unit, lang)
 
 if many:
     vocabularies = {"level": charts.LEVEL_COLOURS, "tier": charts.TIER_COLOURS, "recipient": charts.RECIPIENT_COLOURS}
-    # Level and tier side by side, recipient below: as the per-institution layout.
-    left, right = st.columns(2)
-    for column, (by, colours_by) in zip((left, right, st.container()), vocabularies.items()):
+    # One below the other, full width, as the per-institution layout.
+    for by, colours_by in vocabularies.items():
         frame = breakdowns[by]
         frame = frame[frame["unit"] == unit].rename(columns={"type": "group"})
         frame = frame.assign(per_institution=frame["count"] / frame["type_n"])
         labels = {key: f"{v('type', key, lang)}（{n:,}）" for key, n in zip(frame["group"], frame["type_n"])}
-        with column:
-            ui.chart(charts.group_stack(
-                frame, labels, "key", {key: v(by, key, lang) for key in colours_by}, colours_by, "per_institution", lang,
-                t("awards_by_type", lang, what=t(f"by_{by}", lang), unit=unit_label, span=span), t("per_institution", lang),
-            ), f"by_{by}")
+        ui.chart(charts.group_stack(
+            frame, labels, "key", {key: v(by, key, lang) for key in colours_by}, colours_by, "per_institution", lang,
+            t("awards_by_type", lang, what=t(f"by_{by}", lang), unit=unit_label, span=span), t("per_institution", lang),
+        ), f"by_{by}")
 else:
     in_unit = counted[counted["unit"] == unit]
-    left, right = st.columns(2)
-    with left:
-        title = f"{t('awards_by_level', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_level', lang)} ({unit_label}, {span})"
-        ui.chart(charts.award_stack(in_unit, ctx.scope, "level", lang, title), "by_level")
-    with right:
-        title = f"{t('awards_by_tier', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_tier', lang)} ({unit_label}, {span})"
-        ui.chart(charts.award_stack(in_unit, ctx.scope, "tier", lang, title), "by_tier")
+    # Each breakdown full width, one below the other: side by side, half a page left the
+    # plots squeezed by long college names and the tier legend (five entries) wrapped onto
+    # the sources under it (seen in the screenshots, in both languages).
+    title = f"{t('awards_by_level', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_level', lang)} ({unit_label}, {span})"
+    ui.chart(charts.award_stack(in_unit, ctx.scope, "level", lang, title), "by_level")
+    title = f"{t('awards_by_tier', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_tier', lang)} ({unit_label}, {span})"
+    ui.chart(charts.award_stack(in_unit, ctx.scope, "tier", lang, title), "by_tier")
     title = f"{t('awards_by_recipient', lang)}（{unit_label}，{span}）" if lang == "zh" else f"{t('awards_by_recipient', lang)} ({unit_label}, {span})"
     ui.chart(charts.award_stack(in_unit, ctx.scope, "recipient", lang, title), "by_recipient")
 

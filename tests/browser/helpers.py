@@ -62,6 +62,33 @@ def assert_clean(page: Page) -> None:
     assert errors == [], errors
 
 
+# Per chart: the boxes of its legend, its title and its annotations (the sources note,
+# labels), as drawn; pairs of legend and title or legend and annotation that intersect.
+_CHART_OVERLAPS = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return {l: r.left, t: r.top, r: r.right, b: r.bottom, w: r.width, h: r.height}; };
+  const meet = (a, b) => a.w > 0 && b.w > 0 && a.l < b.r - 1 && b.l < a.r - 1 && a.t < b.b - 1 && b.t < a.b - 1;
+  const found = [];
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, n) => {
+    const legend = plot.querySelector('g.legend');
+    if (!legend) { return; }
+    const items = [...legend.querySelectorAll('g.traces')].map(box);
+    const others = [...plot.querySelectorAll('g.annotation, g.g-gtitle')];
+    others.forEach((other) => {
+      const b = box(other);
+      items.forEach((item, i) => { if (meet(item, b)) { found.push(`chart ${n}: legend entry ${i} over "${other.textContent.slice(0, 40)}"`); } });
+    });
+    items.forEach((a, i) => items.forEach((b, j) => { if (i < j && meet(a, b)) { found.push(`chart ${n}: legend entries ${i} and ${j} overlap`); } }));
+  });
+  return found;
+}"""
+
+
+def assert_no_chart_overlaps(page: Page) -> None:
+    """No legend entry drawn over a chart's title, its sources note or another entry."""
+    found = page.evaluate(_CHART_OVERLAPS)
+    assert found == [], found
+
+
 def screenshot(page: Page, name: str, width: int | None = None) -> Path:
     """A full-page screenshot: Streamlit scrolls inside its main block, so the viewport is
     stretched to the content's height first."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import assert_clean, choose_in_multiselect, click_segment, open_page, screenshot, settle, title
+from tests.browser.helpers import assert_clean, assert_no_chart_overlaps, choose_in_multiselect, click_segment, open_page, screenshot, settle, title
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +42,7 @@ def test_page_draws_cleanly(server, page, path, lang):
         assert charts >= 1
     assert charts <= MAX_CHARTS
     assert_clean(page)
+    assert_no_chart_overlaps(page)
     screenshot(page, f"{path or 'overview'}-{lang}")
 
 
