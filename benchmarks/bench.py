@@ -128,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.browser import splice
 
         report = splice(report, browser_section)
+    # `make load` writes its own section into the same file: a new bench keeps it.
+    from benchmarks.load_summary import SECTION as LOAD_SECTION
+    from benchmarks.measure import section_of, splice_section
+
+    kept = section_of(args.out.read_text(encoding="utf-8"), LOAD_SECTION) if args.out.exists() else None
+    if kept:
+        report = splice_section(report, LOAD_SECTION, kept)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
     _step(f"wrote {args.out}")

@@ -349,15 +349,9 @@ SECTION = "## Pages in Chromium (issue 15's goals)"
 def splice(document: str, section: list[str]) -> str:
     """`document` with its Chromium section replaced by `section` (or added before the
     closing "Reading the misses" section)."""
-    text = "\n".join(section).rstrip() + "\n"
-    if SECTION in document:
-        start = document.index(SECTION)
-        end = document.find("\n## ", start + len(SECTION))
-        return document[:start] + text + ("\n" + document[end + 1:] if end != -1 else "")
-    anchor = document.find("## Reading the misses")
-    if anchor == -1:
-        return document.rstrip() + "\n\n" + text
-    return document[:anchor] + text + "\n" + document[anchor:]
+    from benchmarks.measure import splice_section
+
+    return splice_section(document, SECTION, section)
 
 
 def main(argv: list[str] | None = None) -> int:

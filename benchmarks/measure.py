@@ -88,3 +88,26 @@ def peak_rss_mb(pid: int) -> float:
 def machine() -> str:
     load = os.getloadavg()
     return f"{os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) at the start"
+
+
+def section_of(document: str, heading: str) -> str | None:
+    """The text of the section under `heading` (to the next "## "), or None."""
+    if heading not in document:
+        return None
+    start = document.index(heading)
+    end = document.find("\n## ", start + len(heading))
+    return document[start:end + 1] if end != -1 else document[start:]
+
+
+def splice_section(document: str, heading: str, section: list[str] | str) -> str:
+    """`document` with the section under `heading` replaced by `section`, or, where it has
+    none, added before the closing "Reading the misses" section (else at the end)."""
+    text = (section if isinstance(section, str) else "\n".join(section)).rstrip() + "\n"
+    if heading in document:
+        start = document.index(heading)
+        end = document.find("\n## ", start + len(heading))
+        return document[:start] + text + ("\n" + document[end + 1:] if end != -1 else "")
+    anchor = document.find("## Reading the misses")
+    if anchor == -1:
+        return document.rstrip() + "\n\n" + text
+    return document[:anchor] + text + "\n" + document[anchor:]
