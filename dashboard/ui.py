@@ -446,7 +446,7 @@ def trend_chart(ctx: Context, indicator_id: str, marked, peer: str, custom, colo
         rows = pd.concat([medians, described], ignore_index=True)
     group_names = {
         **{key_: v("type", key_, lang) for key_ in ctx.options.types},
-        **dict(zip(ctx.institutions["province"].tolist(), ctx.institutions["province_en" if lang == "en" else "province"].tolist())),
+        **queries.institution_labels(ctx.ref, lang)[1],
         "field": t("peer_field", lang), "custom": t("peer_custom", lang),
     }
     for combined in rows.loc[rows["series"] == "median", "group_key"].dropna().unique():
