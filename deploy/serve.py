@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
+PORT_IN_USE = "another program already listens on"
 START_TIMEOUT = 120  # seconds for a process to answer its health check at start
 STOP_TIMEOUT = 10  # seconds for everything to stop after SIGTERM before SIGKILL
 # Settings the children must not inherit: each app gets its own port, address and (shared) secret.
@@ -53,16 +54,31 @@ def find_nginx() -> str:
     return found
 
 
-def free_ports(count: int, address: str = "127.0.0.1") -> list[int]:
-    """Ports the OS says are free now (all held open together, so they differ)."""
-    probes = [socket.socket() for _ in range(count)]
+def free_ports(count: int, address: str = "127.0.0.1", avoid: frozenset[int] = frozenset()) -> list[int]:
+    """Ports the OS says are free now (all held open together, so they differ), none in `avoid`:
+    nginx's own port is not bound until the apps are up, so the OS could hand it out again."""
+    probes: list[socket.socket] = []
     try:
-        for probe in probes:
+        while len([p for p in probes if p.getsockname()[1] not in avoid]) < count:
+            probe = socket.socket()
+            probes.append(probe)  # an avoided one stays held, so the next bind gets another
             probe.bind((address, 0))
-        return [probe.getsockname()[1] for probe in probes]
+        return [port for port in (p.getsockname()[1] for p in probes) if port not in avoid][:count]
     finally:
         for probe in probes:
             probe.close()
+
+
+def port_in_use(address: str, port: int) -> bool:
+    """Whether something already listens on address:port (bound as nginx binds it, with
+    SO_REUSEADDR, so a connection still closing does not count)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address or "0.0.0.0", port))
+        except OSError:
+            return True
+    return False
 
 
 def max_upload_mb() -> int:
@@ -109,10 +125,12 @@ def _die_with_parent(parent: int):
     return hook
 
 
-def healthy(url: str, timeout: float = 2) -> bool:
+def healthy(url: str, timeout: float = 2, via_nginx: bool = False) -> bool:
+    """Whether url answers Streamlit's health check; with via_nginx, only when nginx answered
+    (another program on nginx's port must not pass for it)."""
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as response:
-            return response.status == 200
+            return response.status == 200 and (not via_nginx or response.headers.get("Server", "").startswith("nginx"))
     except OSError:
         return False
 
@@ -128,8 +146,9 @@ class Child:
     """One supervised process, in a process group of its own (so a stop reaches everything it
     started, and a Ctrl-C at the terminal reaches only the supervisor, which stops it in order)."""
 
-    def __init__(self, name: str, argv: list[str], env: dict, log: Path, health: str | None):
+    def __init__(self, name: str, argv: list[str], env: dict, log: Path, health: str | None, via_nginx: bool = False):
         self.name, self.argv, self.env, self.log, self.health = name, argv, env, log, health
+        self.via_nginx = via_nginx
         self.process: subprocess.Popen | None = None
         self.started = 0.0
         self.restarts = 0
@@ -158,7 +177,10 @@ class Supervisor:
         self.nginx_dir = run_dir / "nginx"
         self.url = f"http://{'127.0.0.1' if address in ('0.0.0.0', '') else address}:{port}"
         self.listen = f"{address}:{port}"
-        self.ports = list(range(first_app_port, first_app_port + procs)) if first_app_port else free_ports(procs)
+        self.port = port
+        self.ports = list(range(first_app_port, first_app_port + procs)) if first_app_port else free_ports(procs, avoid=frozenset({port}))
+        if port in self.ports:
+            raise SystemExit(f"--first-app-port: the app ports {self.ports[0]}-{self.ports[-1]} include nginx's port {port}")
         env = {k: v for k, v in os.environ.items() if k not in _STREAMLIT_ENV}
         env["VOCDASH_DB"] = str(db.resolve())
         # Cookies (the XSRF token, a login) must verify in every process: one secret for all.
@@ -180,7 +202,7 @@ class Supervisor:
         self.nginx_argv = [nginx, "-p", f"{self.nginx_dir}/", "-c", str(conf), "-e", str(log_dir / "nginx-error.log")]
         # nginx needs no app setting, nor the secret; what it prints joins its error log.
         nginx_env = {k: v for k, v in env.items() if not k.startswith(("STREAMLIT_", "VOCDASH_"))}
-        self.nginx = Child("nginx", self.nginx_argv, nginx_env, log_dir / "nginx-error.log", self.url)
+        self.nginx = Child("nginx", self.nginx_argv, nginx_env, log_dir / "nginx-error.log", self.url, via_nginx=True)
         self.conf = conf
         self.stopping = False
 
@@ -206,7 +228,7 @@ class Supervisor:
             for child in list(waiting):
                 if child.process.poll() is not None:
                     raise RuntimeError(f"{child.name} exited with {child.process.returncode}:\n{tail(child.log)}")
-                if healthy(child.health):
+                if healthy(child.health, via_nginx=child.via_nginx):
                     waiting.remove(child)
             if time.monotonic() > deadline:
                 raise RuntimeError(f"not healthy within {START_TIMEOUT} s: {', '.join(c.name for c in waiting)}")
@@ -222,6 +244,10 @@ class Supervisor:
         check = subprocess.run(self.nginx_argv + ["-t", "-q"], capture_output=True, text=True)
         if check.returncode != 0:
             raise RuntimeError(f"nginx refused {self.conf}:\n{check.stderr}")
+        # Checked before the apps start, and nginx's health must come from nginx: otherwise a
+        # program already on the port answers the health check and nothing is pinned.
+        if port_in_use(self.listen.rsplit(":", 1)[0], self.port):
+            raise RuntimeError(f"{PORT_IN_USE} {self.listen}: stop what listens there, or choose --port")
         for app in self.apps:
             app.start()
         self.write_state(False)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from deploy import serve
 from tests.conftest import IN_CI, ROOT
 
 CHROMIUM = Path(os.environ.get("VOCDASH_CHROMIUM", "/usr/bin/chromium"))
@@ -54,12 +55,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class PortTaken(RuntimeError):
+    """The free port chosen was taken by another program before the server could bind it."""
+
+
 class Server:
     """`streamlit run app.py` on 127.0.0.1 and a free port, as `make run` serves it; or, with
     procs=N, N such processes behind nginx on that port, as `make serve` serves them
     (deploy/serve.py, with its files in test-artifacts/serve-PORT/)."""
 
     def __init__(self, db_path: Path, *, env: dict | None = None, procs: int = 0):
+        # A free port can be taken by another program before the server binds it: that is
+        # refused with a clear message (deploy/serve.py, Streamlit), and then another is tried.
+        for attempt in range(3):
+            try:
+                self._start(db_path, env, procs)
+                return
+            except PortTaken:
+                if attempt == 2:
+                    raise
+
+    def _start(self, db_path: Path, env: dict | None, procs: int) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.procs = procs
@@ -88,7 +104,10 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited: {self.log.read_text()[-2000:]}")
+                printed = self.log.read_text()[-2000:]
+                if serve.PORT_IN_USE in printed or f"Port {self.port} is not available" in printed:
+                    raise PortTaken(printed)
+                raise RuntimeError(f"the server exited: {printed}")
             ready = not self.procs or self.state().get("ready")
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as response:

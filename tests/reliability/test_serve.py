@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -283,3 +284,63 @@ def test_a_killed_supervisor_leaves_no_process(db):
             time.sleep(0.2)
     finally:
         server.stop()
+
+
+def test_a_port_already_taken_is_refused_before_any_app_starts(tmp_path):
+    """Otherwise the program already there answers nginx's health check, the supervisor says
+    it is ready, and no browser is pinned to a process (what a CI run once saw)."""
+    _need_nginx()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "deploy.serve", "--procs", "1", "--port", str(port), "--db", str(CURATED.parent / "none.duckdb"),
+             "--run-dir", str(tmp_path / "run")],
+            cwd=ROOT, capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{serve.PORT_IN_USE} 127.0.0.1:{port}" in result.stdout
+    assert not list((tmp_path / "run" / "logs").glob("app-*.log"))  # no app was started
+
+
+def test_the_app_ports_never_include_nginx_port(monkeypatch):
+    """The OS may hand out nginx's port again (it is not bound until the apps are up)."""
+    handed_out = iter([40001, 40002, 40003])
+
+    class FakeSocket:
+        def bind(self, _address):
+            self.port = next(handed_out)
+
+        def getsockname(self):
+            return ("127.0.0.1", self.port)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(serve.socket, "socket", FakeSocket)
+    assert serve.free_ports(2, avoid=frozenset({40001})) == [40002, 40003]
+
+
+def test_nginx_health_only_counts_when_nginx_answers(tmp_path):
+    """A Streamlit (or anything else) on nginx's port is healthy, but it is not nginx."""
+    import http.server
+    import threading
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{other.server_port}"
+        assert serve.healthy(url)
+        assert not serve.healthy(url, via_nginx=True)
+    finally:
+        other.shutdown()
