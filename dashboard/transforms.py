@@ -82,6 +82,14 @@ def short_title(title: str, institution_zh: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Kept under their warehouse names after the labelled columns, for joining a download to other
+# data (the same names as in data/curated/*.csv); every other heading is in the reader's language.
+MACHINE_COLUMNS = (
+    "institution_id", "indicator_id", "source_id", "period", "period_end", "period_type",
+    "qualifier", "kind", "basis", "since", "as_of",
+)
+
+
 def tidy_table(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The table users read and download: labelled columns, ids kept for machines."""
     shown = describe(obs, lang)
@@ -101,17 +109,7 @@ def tidy_table(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
         "derivation_text": t("derivation", lang),
         "notes": t("notes", lang),
         "conflict": t("conflict", lang),
-        "institution_id": "institution_id",
-        "indicator_id": "indicator_id",
-        "source_id": "source_id",
-        "period": "period",
-        "period_end": "period_end",
-        "period_type": "period_type",
-        "qualifier": "qualifier",
-        "kind": "kind",
-        "basis": "basis",
-        "since": "since",
-        "as_of": "as_of",
+        **{column: column for column in MACHINE_COLUMNS},
     }
     blank = pd.Series(pd.NA, index=shown.index, dtype="object")
     for column in ("basis", "since", "as_of", "conflict", "derivation", "period_end"):

@@ -131,7 +131,7 @@ ui.show_table(pd.DataFrame({
         t("no_direction", lang) if pd.isna(x) else t("yes" if x else "no", lang) for x in indicators["higher_is_better"]
     ],
     t("comparable", lang): [t("yes" if x else "no", lang) for x in indicators["comparable"]],
-    "indicator_id": indicators["indicator_id"],
+    t("indicator_id", lang): indicators["indicator_id"],
 }), key="glossary", column_config={
     t("definition", lang): st.column_config.TextColumn(width="large"),
 })

@@ -155,3 +155,21 @@ def test_award_weights_change_the_score(curated_db, monkeypatch):
     assert "得分 = Σ 数量 × 级别权重 × 等次权重" in texts(at)
     at.number_input(key="w_level_provincial").set_value(6.0).run()
     assert not at.exception
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_table_heading_is_a_raw_column_name(curated_db, monkeypatch, page):
+    """A reader sees 指标编号, not indicator_id (the data page's glossary once showed it); only
+    the data table's documented machine keys keep their warehouse names, after the rest."""
+    import re
+
+    from dashboard.transforms import MACHINE_COLUMNS
+
+    at = visit(app(curated_db, monkeypatch, lang="zh"), page)
+    raw = []
+    for frame in at.dataframe:
+        columns = [str(c) for c in frame.value.columns]
+        if tuple(columns[-len(MACHINE_COLUMNS):]) == MACHINE_COLUMNS:
+            columns = columns[:-len(MACHINE_COLUMNS)]
+        raw += [c for c in columns if re.fullmatch(r"[a-z0-9_]+", c)]
+    assert raw == []
