@@ -324,8 +324,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "profile_competitions": ("竞赛获奖", "Competition awards"),
     "profile_honours": ("荣誉称号与成果奖（不计入竞赛得分）", "Honours and achievement prizes (not in the competition score)"),
     "profile_conflicts": (
-        "⚠ 原文前后矛盾：{n} 条数字与报告中的其他说法不一致，见“原文矛盾”列；两种说法都保留，不擅自取舍。",
-        "⚠ The report contradicts itself: {n} figure(s) disagree with another statement in it; see the conflict column. Both are kept; neither is picked silently.",
+        "原文前后矛盾：{n} 条数字与报告中的其他说法不一致，见“原文矛盾”列；两种说法都保留，不擅自取舍。",
+        "The report contradicts itself: {n} figure(s) disagree with another statement in it; see the conflict column. Both are kept; neither is picked silently.",
     ),
     "recipient_weights": ("获奖者权重", "Recipient weights"),
     "weight_preset": ("权重方案", "Weight set"),

@@ -173,3 +173,12 @@ def test_no_table_heading_is_a_raw_column_name(curated_db, monkeypatch, page):
             columns = columns[:-len(MACHINE_COLUMNS)]
         raw += [c for c in columns if re.fullmatch(r"[a-z0-9_]+", c)]
     assert raw == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_alert_repeats_its_icon_in_its_text(curated_db, monkeypatch, page):
+    """The profile's contradiction warning once read "⚠ ⚠ 原文前后矛盾" (icon, then the sign again)."""
+    at = visit(app(curated_db, monkeypatch, lang="zh", id="tianjin_livtc"), page)
+    doubled = [a.value for kind in ("warning", "info", "error", "success") for a in getattr(at, kind)
+               if a.icon and str(a.value).lstrip().startswith(("⚠", "ℹ", "❌", "✅"))]
+    assert doubled == []
