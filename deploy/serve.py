@@ -58,12 +58,15 @@ def free_ports(count: int, address: str = "127.0.0.1", avoid: frozenset[int] = f
     """Ports the OS says are free now (all held open together, so they differ), none in `avoid`:
     nginx's own port is not bound until the apps are up, so the OS could hand it out again."""
     probes: list[socket.socket] = []
+    ports: list[int] = []
     try:
-        while len([p for p in probes if p.getsockname()[1] not in avoid]) < count:
+        while len(ports) < count:
             probe = socket.socket()
-            probes.append(probe)  # an avoided one stays held, so the next bind gets another
+            probes.append(probe)  # an avoided one stays held too, so the next bind gets another
             probe.bind((address, 0))
-        return [port for port in (p.getsockname()[1] for p in probes) if port not in avoid][:count]
+            if probe.getsockname()[1] not in avoid:
+                ports.append(probe.getsockname()[1])
+        return ports
     finally:
         for probe in probes:
             probe.close()
@@ -177,7 +180,7 @@ class Supervisor:
         self.nginx_dir = run_dir / "nginx"
         self.url = f"http://{'127.0.0.1' if address in ('0.0.0.0', '') else address}:{port}"
         self.listen = f"{address}:{port}"
-        self.port = port
+        self.address, self.port = address, port
         self.ports = list(range(first_app_port, first_app_port + procs)) if first_app_port else free_ports(procs, avoid=frozenset({port}))
         if port in self.ports:
             raise SystemExit(f"--first-app-port: the app ports {self.ports[0]}-{self.ports[-1]} include nginx's port {port}")
@@ -246,7 +249,7 @@ class Supervisor:
             raise RuntimeError(f"nginx refused {self.conf}:\n{check.stderr}")
         # Checked before the apps start, and nginx's health must come from nginx: otherwise a
         # program already on the port answers the health check and nothing is pinned.
-        if port_in_use(self.listen.rsplit(":", 1)[0], self.port):
+        if port_in_use(self.address, self.port):
             raise RuntimeError(f"{PORT_IN_USE} {self.listen}: stop what listens there, or choose --port")
         for app in self.apps:
             app.start()
